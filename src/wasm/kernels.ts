@@ -1,0 +1,137 @@
+import type { Arena, Ptr } from './arena.js';
+
+/**
+ * The typed facade over the hot kernels. Every argument is a number: pointers are byte offsets into the
+ * arena's linear memory, planes are float32 row-major with stride = width. The WebAssembly build exports
+ * exactly these functions (snake_case names in C, listed in KERNEL_EXPORTS); the TypeScript reference twin
+ * implements the same contract on the same memory, so tests can compare the two and the engine can fall
+ * back to TypeScript without changing a line.
+ *
+ * Conventions shared by all kernels:
+ * - pixel centres are at integer coordinates; (0,0) is the centre of the top-left pixel;
+ * - "reflect" borders mirror without repeating the edge pixel: index -1 -> 1, w -> w-2 (for w = 1: always 0);
+ * - no kernel allocates; scratch planes are passed in.
+ */
+export interface Kernels {
+  readonly kind: KernelKind;
+  readonly arena: Arena;
+
+  /** dst[i] = src[i*components + component] * scale, src as uint8, for i < pixels. */
+  deinterleaveU8(src: Ptr, pixels: number, components: number, component: number, dst: Ptr, scale: number): void;
+  /** As deinterleaveU8 with src as uint16 (2-byte aligned). */
+  deinterleaveU16(src: Ptr, pixels: number, components: number, component: number, dst: Ptr, scale: number): void;
+  /**
+   * dst[i*components + component] = clamp(floor(src[i] * scale + 0.5), 0, maxValue) as uint8; NaN -> 0.
+   * Other components of dst are left untouched.
+   */
+  interleaveU8(src: Ptr, pixels: number, components: number, component: number, dst: Ptr, scale: number, maxValue: number): void;
+  /** As interleaveU8 with dst as uint16. */
+  interleaveU16(src: Ptr, pixels: number, components: number, component: number, dst: Ptr, scale: number, maxValue: number): void;
+
+  /**
+   * Affine warp with Catmull-Rom bicubic (Keys a = -0.5) interpolation, clamp-to-edge sampling:
+   * dst(x, y) = src(m00*x + m01*y + m02, m10*x + m11*y + m12) for the dw x dh destination plane,
+   * sw x sh source plane.
+   */
+  warpAffineBicubic(src: Ptr, sw: number, sh: number, dst: Ptr, dw: number, dh: number,
+    m00: number, m01: number, m02: number, m10: number, m11: number, m12: number): void;
+  /** As warpAffineBicubic with bilinear interpolation (used by alignment, where speed beats sharpness). */
+  warpAffineBilinear(src: Ptr, sw: number, sh: number, dst: Ptr, dw: number, dh: number,
+    m00: number, m01: number, m02: number, m10: number, m11: number, m12: number): void;
+
+  /**
+   * Separable symmetric convolution with reflect borders. `weights` holds radius+1 float32 taps,
+   * weights[0] for the centre, weights[k] for offsets ±k. Horizontal pass src -> tmp, vertical tmp -> dst.
+   * dst may equal src; tmp must differ from both.
+   */
+  convolveSeparable(src: Ptr, dst: Ptr, tmp: Ptr, w: number, h: number, weights: Ptr, radius: number): void;
+  /**
+   * Box mean of (2r+1)x(2r+1) with reflect borders (r may exceed the plane: reflection repeats), separable,
+   * O(1) per pixel. dst may equal src; tmp must differ from both.
+   */
+  boxBlur(src: Ptr, dst: Ptr, tmp: Ptr, w: number, h: number, radius: number): void;
+
+  /** dst = wr*r + wg*g + wb*b over n pixels. */
+  luminance(r: Ptr, g: Ptr, b: Ptr, dst: Ptr, n: number, wr: number, wg: number, wb: number): void;
+  /** Central-difference gradients with reflect borders: gx = (s[x+1]-s[x-1])/2, gy likewise. */
+  gradient(src: Ptr, gx: Ptr, gy: Ptr, w: number, h: number): void;
+  /** dst = (4-neighbour Laplacian of src)^2, reflect borders. dst must differ from src. */
+  laplacianEnergy(src: Ptr, dst: Ptr, w: number, h: number): void;
+  /** dst[i] = |src[i]|; dst may equal src. */
+  absolute(src: Ptr, dst: Ptr, n: number): void;
+  /** dst[i] += weight * src[i]. */
+  addScaled(dst: Ptr, src: Ptr, n: number, weight: number): void;
+  /** dst[i] = src[i] * scale + offset; dst may equal src. */
+  scaleOffset(src: Ptr, dst: Ptr, n: number, scale: number, offset: number): void;
+  /** dst[i] = den[i] > eps ? num[i] / den[i] : fallback. */
+  divideSafe(num: Ptr, den: Ptr, dst: Ptr, n: number, eps: number, fallback: number): void;
+
+  /** Where score[i] > bestScore[i]: bestScore[i] = score[i], bestIndex[i] = index (float32 planes). */
+  argmaxUpdate(score: Ptr, bestScore: Ptr, bestIndex: Ptr, n: number, index: number): void;
+  /**
+   * Soft-vote numerator for frame selection: dst[i] = weight[i] if (strict ? bestIndex[i] == index
+   * : bestIndex[i] <= index) else 0. bestIndex holds integral frame numbers as float32.
+   */
+  indexVote(bestIndex: Ptr, weight: Ptr, dst: Ptr, n: number, index: number, cumulative: number): void;
+
+  /**
+   * Gaussian pyramid reduce: blur with [1 4 6 4 1]/16 in both directions (reflect borders) and keep even
+   * pixels. dst is ceil(w/2) x ceil(h/2).
+   */
+  pyrDown(src: Ptr, w: number, h: number, dst: Ptr): void;
+  /**
+   * Pyramid expand and accumulate: dst (w x h) += sign * expand(src), where src is ceil(w/2) x ceil(h/2) and
+   * expand(src)(x, y) = sum over even-zero-stuffed upsampling of src filtered by 2*[1 4 6 4 1]/16 per axis
+   * (reflect borders in the zero-stuffed w x h grid). sign is +1 (collapse) or -1 (build a Laplacian level).
+   */
+  pyrUpAdd(src: Ptr, w: number, h: number, dst: Ptr, sign: number): void;
+  /**
+   * Max-abs selection for pyramid fusion over n coefficients and `channels` (1..3) colour planes:
+   * where score[i] > best[i]: best[i] = score[i] and fusedK[i] = srcK[i] for K < channels.
+   */
+  pyramidSelect(score: Ptr, best: Ptr, n: number, channels: number,
+    src0: Ptr, dst0: Ptr, src1: Ptr, dst1: Ptr, src2: Ptr, dst2: Ptr): void;
+
+  /** Photoshop "normal" blending through a layer mask: dst = mask*src + (1-mask)*dst. */
+  blendNormal(dst: Ptr, src: Ptr, mask: Ptr, n: number): void;
+
+  /**
+   * One Gauss-Newton step's normal equations for aligning image I to template T (both w x h) under a
+   * similarity warp with photometric gain and bias. params (float64 x 8): cx, cy, a, b, tx, ty, alpha, beta.
+   * For template pixel (x, y) on a grid of `step` pixels, with u = x-cx, v = y-cy:
+   *   x' = (1+a)u - b v + cx + tx,  y' = b u + (1+a) v + cy + ty,
+   *   r = I(x', y') - alpha*T(x, y) - beta,
+   *   J = [Ix*u + Iy*v, -Ix*v + Iy*u, Ix, Iy, -T, -1] with I, Ix, Iy sampled bilinearly at (x', y').
+   * Only pixels with 0 <= x' <= w-1 and 0 <= y' <= h-1 count. out (float64 x 29): the 21 upper-triangle
+   * entries of sum J J^T row by row, then the 6 entries of sum J r, then sum r^2, then the pixel count.
+   */
+  lkAccumulate(T: Ptr, I: Ptr, Ix: Ptr, Iy: Ptr, w: number, h: number, step: number, params: Ptr, out: Ptr): void;
+}
+
+export type KernelKind = 'wasm-simd' | 'wasm-scalar' | 'typescript';
+
+/** C export names, in the order of the Kernels methods above. */
+export const KERNEL_EXPORTS = {
+  deinterleaveU8: 'deinterleave_u8',
+  deinterleaveU16: 'deinterleave_u16',
+  interleaveU8: 'interleave_u8',
+  interleaveU16: 'interleave_u16',
+  warpAffineBicubic: 'warp_affine_bicubic',
+  warpAffineBilinear: 'warp_affine_bilinear',
+  convolveSeparable: 'convolve_separable',
+  boxBlur: 'box_blur',
+  luminance: 'luminance',
+  gradient: 'gradient',
+  laplacianEnergy: 'laplacian_energy',
+  absolute: 'absolute',
+  addScaled: 'add_scaled',
+  scaleOffset: 'scale_offset',
+  divideSafe: 'divide_safe',
+  argmaxUpdate: 'argmax_update',
+  indexVote: 'index_vote',
+  pyrDown: 'pyr_down',
+  pyrUpAdd: 'pyr_up_add',
+  pyramidSelect: 'pyramid_select',
+  blendNormal: 'blend_normal',
+  lkAccumulate: 'lk_accumulate',
+} as const satisfies Record<Exclude<keyof Kernels, 'kind' | 'arena'>, string>;
