@@ -1,0 +1,288 @@
+import type { Plane } from '../wasm/arena.js';
+import type { Kernels } from '../wasm/kernels.js';
+import { compose, IDENTITY, invert, resampleMap, similarity } from './geometry.js';
+import { gaussianBlur } from './filters.js';
+import { blockToPlanes } from './pixels.js';
+import type { Progress } from './progress.js';
+import type { Affine, FrameSource } from './types.js';
+
+export type AlignmentModel = 'similarity' | 'translation' | 'none';
+
+export interface AlignOptions {
+  model: AlignmentModel;
+  /** Longest side of the analysis images, in pixels. */
+  analysisSize: number;
+  /** Index of the frame everything is aligned to. */
+  reference: number;
+}
+
+export interface Alignment {
+  /** Reference-frame full-resolution coordinates -> frame coordinates, per frame. */
+  transforms: Affine[];
+  /** Per-frame, per-channel multipliers that bring a frame to the reference's brightness and white balance. */
+  gains: number[][];
+  /** RMS residual of each frame against its neighbour toward the reference (0 for the reference). */
+  residuals: number[];
+  warnings: (string | undefined)[];
+}
+
+/** Neighbour-to-neighbour estimate: maps coordinates of frame i-1 to frame i (analysis resolution). */
+interface PairEstimate {
+  warp: Affine;
+  /** Per channel: mean of frame i over mean of frame i-1 in their overlap. */
+  ratio: number[];
+  residual: number;
+  converged: boolean;
+}
+
+interface AnalysisFrame {
+  colour: Plane[];
+  /** Gaussian pyramid of luminance, finest first; level l pixel x sits at finest-level 2^l * x. */
+  pyramid: Plane[];
+}
+
+const MIN_LEVEL_SIDE = 24;
+
+/**
+ * Alignment pass. Every frame is read once, downscaled, and aligned to its neighbour (neighbours differ least
+ * in focus, so they register most reliably); the chain of neighbour warps is then composed toward the
+ * reference frame. Only two frames' analysis images are held at a time, whatever the stack size.
+ */
+export async function alignFrames(
+  source: FrameSource, k: Kernels, options: AlignOptions, progress: Progress,
+): Promise<Alignment> {
+  const { width, height, frames } = source.info;
+  const n = frames.length;
+  const scale = Math.min(1, options.analysisSize / Math.max(width, height));
+  const targetWidth = Math.max(8, Math.round(width * scale));
+  const arena = k.arena;
+  const pairs: PairEstimate[] = [];
+  let fullToAnalysis: Affine = IDENTITY;
+
+  await arena.scopedAsync(async () => {
+    // Arena layout: [previous frame][current frame][scratch]; after each pair the current frame moves down.
+    const base = arena.mark();
+    let previous: AnalysisFrame | undefined;
+    for (let i = 0; i < n; i++) {
+      await progress.checkpoint();
+      progress.report('aligning', i, n, i, `Aligning ${frames[i]!.name}`);
+      const block = await source.read(i, { targetWidth });
+      if (i === 0) {
+        fullToAnalysis = resampleMap(block.width / width, block.height / height);
+      } else if (block.width !== previous!.colour[0]!.width || block.height !== previous!.colour[0]!.height) {
+        throw new Error(`${frames[i]!.name}: analysis image size differs from the previous frame`);
+      }
+      const current = buildAnalysisFrame(k, blockToPlanes(k, block));
+      if (previous) {
+        pairs.push(options.model === 'none' ? identityPair(current) : estimatePair(k, previous, current, options.model));
+      }
+      previous = relocate(k, current, base);
+    }
+  });
+
+  return chain(pairs, options.reference, n, fullToAnalysis, source.info.channels);
+}
+
+/**
+ * Moves `frame`'s planes to start at `base` (base <= the frame's first plane; copyWithin handles overlap) and
+ * releases the arena to just after them, so the pass holds at most two analysis frames.
+ */
+function relocate(k: Kernels, frame: AnalysisFrame, base: number): AnalysisFrame {
+  const arena = k.arena;
+  const all = [...frame.colour, ...frame.pyramid];
+  const first = all[0]!.ptr;
+  const last = all[all.length - 1]!;
+  const end = last.ptr + last.width * last.height * 4;
+  // Planes were allocated contiguously (16-byte aligned), so one block copy keeps their relative offsets.
+  new Uint8Array(arena.memory.buffer).copyWithin(base, first, end);
+  arena.release(base);
+  arena.alloc(end - first);
+  const shift = base - first;
+  const move = (p: Plane): Plane => ({ ptr: p.ptr + shift, width: p.width, height: p.height });
+  return { colour: frame.colour.map(move), pyramid: frame.pyramid.map(move) };
+}
+
+function buildAnalysisFrame(k: Kernels, colour: Plane[]): AnalysisFrame {
+  const arena = k.arena;
+  const { width: w, height: h } = colour[0]!;
+  const lum = arena.plane(w, h);
+  if (colour.length === 3) k.luminance(colour[0]!.ptr, colour[1]!.ptr, colour[2]!.ptr, lum.ptr, w * h, 0.299, 0.587, 0.114);
+  else k.scaleOffset(colour[0]!.ptr, lum.ptr, w * h, 1, 0);
+  // A light blur makes frames with different focus (and noise) look alike to the aligner.
+  const tmp = arena.plane(w, h);
+  gaussianBlur(k, lum, lum, tmp, 1);
+  const pyramid: Plane[] = [lum];
+  // tmp is wasted space inside this frame's block; it keeps the layout contiguous for relocate().
+  while (Math.min(pyramid[pyramid.length - 1]!.width, pyramid[pyramid.length - 1]!.height) >= 2 * MIN_LEVEL_SIDE) {
+    const top = pyramid[pyramid.length - 1]!;
+    const next = arena.plane(Math.ceil(top.width / 2), Math.ceil(top.height / 2));
+    k.pyrDown(top.ptr, top.width, top.height, next.ptr);
+    pyramid.push(next);
+  }
+  return { colour, pyramid };
+}
+
+function identityPair(frame: AnalysisFrame): PairEstimate {
+  return { warp: IDENTITY, ratio: frame.colour.map(() => 1), residual: 0, converged: true };
+}
+
+/**
+ * Forward-additive Gauss-Newton (Lucas-Kanade) on a similarity warp with gain and bias, coarse to fine.
+ * Template = previous frame, image = current frame, so the warp maps previous-frame coordinates to current.
+ */
+function estimatePair(k: Kernels, prev: AnalysisFrame, cur: AnalysisFrame, model: AlignmentModel): PairEstimate {
+  const arena = k.arena;
+  return arena.scoped(() => {
+    const levels = Math.min(prev.pyramid.length, cur.pyramid.length);
+    const finest = prev.pyramid[0]!;
+    const cx0 = (finest.width - 1) / 2;
+    const cy0 = (finest.height - 1) / 2;
+    const params = arena.alloc(8 * 8);
+    const out = arena.alloc(29 * 8);
+    let a = 0, b = 0, tx = 0, ty = 0, alpha = 1, beta = 0;
+    let residual = 0;
+    let converged = false;
+    for (let level = levels - 1; level >= 0; level--) {
+      const s = 2 ** level;
+      const T = prev.pyramid[level]!;
+      const I = cur.pyramid[level]!;
+      const w = T.width, h = T.height;
+      const mark = arena.mark();
+      const ix = arena.plane(w, h);
+      const iy = arena.plane(w, h);
+      k.gradient(I.ptr, ix.ptr, iy.ptr, w, h);
+      const step = w * h > 250_000 ? 2 : 1;
+      converged = false;
+      for (let iter = 0; iter < 40; iter++) {
+        arena.f64(params, 8).set([cx0 / s, cy0 / s, a, b, tx / s, ty / s, alpha, beta]);
+        k.lkAccumulate(T.ptr, I.ptr, ix.ptr, iy.ptr, w, h, step, params, out);
+        const sums = arena.f64(out, 29);
+        const count = sums[28]!;
+        if (count < 64) break;
+        residual = Math.sqrt(sums[27]! / count);
+        const delta = solveNormalEquations(sums, model);
+        if (!delta) break;
+        a += delta[0]!;
+        b += delta[1]!;
+        tx += delta[2]! * s;
+        ty += delta[3]! * s;
+        alpha += delta[4]!;
+        beta += delta[5]!;
+        const moved = Math.hypot(delta[2]!, delta[3]!) + (Math.abs(delta[0]!) + Math.abs(delta[1]!)) * Math.max(w, h);
+        if (moved < 0.01) {
+          converged = true;
+          break;
+        }
+      }
+      arena.release(mark);
+    }
+    const warp = similarity(cx0, cy0, a, b, tx, ty);
+    return { warp, ratio: channelRatios(k, prev, cur, warp), residual, converged };
+  });
+}
+
+/**
+ * Solves (sum J J^T) delta = -(sum J r) for the 6 parameters with light Levenberg damping; parameters the
+ * model does not use are held at zero.
+ */
+function solveNormalEquations(sums: Float64Array, model: AlignmentModel): number[] | undefined {
+  const active = model === 'translation' ? [2, 3, 4, 5] : [0, 1, 2, 3, 4, 5];
+  const m = active.length;
+  const full: number[][] = Array.from({ length: 6 }, () => new Array<number>(6).fill(0));
+  let idx = 0;
+  for (let r = 0; r < 6; r++) {
+    for (let c = r; c < 6; c++) {
+      full[r]![c] = sums[idx]!;
+      full[c]![r] = sums[idx]!;
+      idx++;
+    }
+  }
+  const A: number[][] = active.map((r) => active.map((c) => full[r]![c]!));
+  const rhs = active.map((r) => -sums[21 + r]!);
+  for (let i = 0; i < m; i++) A[i]![i]! *= 1 + 1e-6;
+  const x = solveLinear(A, rhs);
+  if (!x) return undefined;
+  const delta = new Array<number>(6).fill(0);
+  active.forEach((p, i) => (delta[p] = x[i]!));
+  return delta;
+}
+
+/** Gaussian elimination with partial pivoting; undefined when singular. */
+export function solveLinear(A: number[][], b: number[]): number[] | undefined {
+  const n = b.length;
+  const M = A.map((row, i) => [...row, b[i]!]);
+  for (let col = 0; col < n; col++) {
+    let pivot = col;
+    for (let r = col + 1; r < n; r++) if (Math.abs(M[r]![col]!) > Math.abs(M[pivot]![col]!)) pivot = r;
+    if (Math.abs(M[pivot]![col]!) < 1e-300) return undefined;
+    [M[col], M[pivot]] = [M[pivot]!, M[col]!];
+    for (let r = col + 1; r < n; r++) {
+      const f = M[r]![col]! / M[col]![col]!;
+      for (let c = col; c <= n; c++) M[r]![c]! -= f * M[col]![c]!;
+    }
+  }
+  const x = new Array<number>(n).fill(0);
+  for (let r = n - 1; r >= 0; r--) {
+    let s = M[r]![n]!;
+    for (let c = r + 1; c < n; c++) s -= M[r]![c]! * x[c]!;
+    x[r] = s / M[r]![r]!;
+  }
+  return x.every(Number.isFinite) ? x : undefined;
+}
+
+/**
+ * Per-channel brightness ratio current/previous over their overlap: the current frame's colour planes are
+ * warped into the previous frame's geometry, and means are taken where the warp stays inside the image.
+ */
+function channelRatios(k: Kernels, prev: AnalysisFrame, cur: AnalysisFrame, warp: Affine): number[] {
+  const arena = k.arena;
+  return arena.scoped(() => {
+    const { width: w, height: h } = prev.colour[0]!;
+    const warped = arena.plane(w, h);
+    const margin = 2;
+    return cur.colour.map((plane, c) => {
+      k.warpAffineBilinear(plane.ptr, w, h, warped.ptr, w, h, ...warp);
+      const a = arena.f32(warped.ptr, w * h);
+      const p = arena.f32(prev.colour[c]!.ptr, w * h);
+      let sumA = 0, sumP = 0;
+      for (let y = 0; y < h; y++) {
+        for (let x = 0; x < w; x++) {
+          const u = warp[0] * x + warp[1] * y + warp[2];
+          const v = warp[3] * x + warp[4] * y + warp[5];
+          if (u < margin || v < margin || u > w - 1 - margin || v > h - 1 - margin) continue;
+          sumA += a[y * w + x]!;
+          sumP += p[y * w + x]!;
+        }
+      }
+      return sumP > 1e-9 && sumA > 1e-9 ? sumA / sumP : 1;
+    });
+  });
+}
+
+/** Composes neighbour warps toward the reference and converts them to full-resolution coordinates. */
+function chain(pairs: PairEstimate[], reference: number, n: number, fullToAnalysis: Affine, channels: number): Alignment {
+  const analysisT: Affine[] = new Array(n);
+  const gains: number[][] = new Array(n);
+  const residuals = new Array<number>(n).fill(0);
+  const warnings: (string | undefined)[] = new Array(n).fill(undefined);
+  analysisT[reference] = IDENTITY;
+  gains[reference] = new Array<number>(channels).fill(1);
+  // pairs[i-1] maps frame i-1 -> frame i.
+  for (let i = reference + 1; i < n; i++) {
+    const p = pairs[i - 1]!;
+    analysisT[i] = compose(p.warp, analysisT[i - 1]!);
+    gains[i] = gains[i - 1]!.map((g, c) => g / p.ratio[c]!);
+    residuals[i] = p.residual;
+    if (!p.converged) warnings[i] = 'alignment did not converge against the previous frame';
+  }
+  for (let i = reference - 1; i >= 0; i--) {
+    const p = pairs[i]!;
+    analysisT[i] = compose(invert(p.warp), analysisT[i + 1]!);
+    gains[i] = gains[i + 1]!.map((g, c) => g * p.ratio[c]!);
+    residuals[i] = p.residual;
+    if (!p.converged) warnings[i] = 'alignment did not converge against the next frame';
+  }
+  const toFull = invert(fullToAnalysis);
+  const transforms = analysisT.map((t) => compose(toFull, compose(t, fullToAnalysis)));
+  return { transforms, gains, residuals, warnings };
+}

@@ -1,0 +1,110 @@
+/** The shapes at the engine's boundary: what a host must provide (frames, a sink) and what a run produces. */
+
+/** Half-open pixel rectangle: columns left..left+width-1, rows top..top+height-1. */
+export interface Rect {
+  left: number;
+  top: number;
+  width: number;
+  height: number;
+}
+
+/**
+ * 2x3 affine matrix [a, b, c, d, e, f]: x' = a*x + b*y + c, y' = d*x + e*y + f, pixel centres at integers.
+ * Frame transforms map reference-frame coordinates (before the crop) to that frame's coordinates.
+ */
+export type Affine = [number, number, number, number, number, number];
+
+export type ChannelCount = 1 | 3;
+export type BitDepth = 8 | 16;
+
+/** Interleaved pixels as a host delivers them. */
+export interface PixelBlock {
+  width: number;
+  height: number;
+  channels: ChannelCount;
+  data: Uint8Array | Uint16Array;
+  /** Value of full white: 255, 65535, or 32768 (Photoshop's 16-bit range). */
+  maxValue: number;
+}
+
+export interface FrameInfo {
+  /** For messages: a file name or a layer name. */
+  name: string;
+}
+
+export interface StackInfo {
+  width: number;
+  height: number;
+  channels: ChannelCount;
+  bitDepth: BitDepth;
+  frames: FrameInfo[];
+}
+
+export interface ReadRequest {
+  /** Region in full-resolution frame pixels; default the whole frame. Always inside the frame. */
+  rect?: Rect;
+  /**
+   * Downscaled read of the whole frame (rect must be absent): the host returns about this size, keeping the
+   * aspect ratio; the engine reads the actual size off the returned block.
+   */
+  targetWidth?: number;
+}
+
+/**
+ * Where frames come from: image files, or Photoshop layers through imaging.getPixels. One frame, or one
+ * rectangle of one frame, per call, so the engine never needs the whole stack in memory.
+ */
+export interface FrameSource {
+  readonly info: StackInfo;
+  read(frame: number, request?: ReadRequest): Promise<PixelBlock>;
+}
+
+/** The plan a sink is told before any pixels arrive. */
+export interface OutputPlan {
+  /** Output canvas = the crop, in reference-frame coordinates. */
+  crop: Rect;
+  channels: ChannelCount;
+  bitDepth: BitDepth;
+  /** Frame indices in output layer order, bottom to top (the composite comes above them). */
+  layerOrder: number[];
+  mode: FusionMode;
+}
+
+/** Tiles of output, in crop coordinates. Data is interleaved at the output bit depth (255 or 65535 full scale). */
+export interface ResultSink {
+  begin(plan: OutputPlan): Promise<void>;
+  /** Aligned frame pixels and its layer mask (single channel) for one tile. Tiles of a frame may come in any order. */
+  writeFrameTile(frame: number, rect: Rect, pixels: PixelBlock, mask: PixelBlock): Promise<void>;
+  writeCompositeTile(rect: Rect, pixels: PixelBlock): Promise<void>;
+  /** Depth map tile, 8-bit, 0 = first (near) frame, 255 = last (far) frame. */
+  writeDepthTile(rect: Rect, depth: Uint8Array): Promise<void>;
+  /** All tiles written. */
+  finish(result: StackResult): Promise<void>;
+  /** Called when the run fails or is cancelled after begin(): leave nothing behind. */
+  abort(): Promise<void>;
+}
+
+export type FusionMode = 'depthmap' | 'pyramid';
+
+export interface FrameReport {
+  name: string;
+  transform: Affine;
+  /** Per-channel gain applied to bring the frame to the reference's brightness and white balance. */
+  gain: number[];
+  /** RMS photometric residual against its neighbour after alignment, in 0..1 units (analysis resolution). */
+  residual: number;
+  /** Why the frame looks suspect, or undefined. */
+  warning?: string;
+}
+
+export interface StackResult {
+  reference: number;
+  crop: Rect;
+  frames: FrameReport[];
+  mode: FusionMode;
+  kernels: string;
+  tiles: number;
+  /** Peak bytes of the engine's working memory (the arena). */
+  arenaPeakBytes: number;
+  seconds: { align: number; fuse: number; total: number };
+}
