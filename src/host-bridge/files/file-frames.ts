@@ -133,7 +133,7 @@ export class FileFrameSource implements FrameSource {
     const { channels, bitDepth } = this.info;
     const space = channels === 3 ? (bitDepth === 16 ? 'rgb16' : 'srgb') : bitDepth === 16 ? 'grey16' : 'b-w';
     try {
-      const img = shape(sharp(file.path, { failOn: 'error' }).rotate().removeAlpha()).toColourspace(space);
+      const img = shape(sharp(file.path, { failOn: 'warning' }).rotate().removeAlpha()).toColourspace(space);
       const { data, info } = await img.raw({ depth: bitDepth === 16 ? 'ushort' : 'uchar' }).toBuffer({ resolveWithObject: true });
       if (info.channels !== channels) throw new Error(`decoded ${info.channels} channels, expected ${channels}`);
       const samples = bitDepth === 16 ? new Uint16Array(data.buffer, data.byteOffset, data.byteLength / 2) : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
