@@ -11,7 +11,7 @@ import { cropChunky, syntheticSource, transformError } from './helpers/stack-fix
 const wasmDir = new URL('../build/wasm/', import.meta.url);
 const kernels = (): Promise<Kernels> => loadKernels((f) => readFile(new URL(f, wasmDir)));
 
-const scene = { width: 320, height: 240, frames: 8, seed: 7, breathing: 0.03, maxShift: 4, maxRotationDeg: 0.5, flicker: 0.05, whiteBalance: 0.03, noise: 0.004 };
+const scene = { width: 320, height: 240, frames: 8, seed: 7, maxBlur: 2.5, breathing: 0.03, maxShift: 4, maxRotationDeg: 0.5, flicker: 0.05, whiteBalance: 0.03, noise: 0.004 };
 
 describe('pipeline on a synthetic stack with ground truth', async () => {
   const { stack, source } = syntheticSource(scene);
@@ -27,8 +27,9 @@ describe('pipeline on a synthetic stack with ground truth', async () => {
       const fused = psnr(sink.composite!, truth, stack.channels, result.crop.width);
       const reference = cropChunky(stack.renderFrame(stack.reference), stack.width, stack.channels, result.crop);
       const single = psnr(reference, truth, stack.channels, result.crop.width);
-      expect(fused).toBeGreaterThan(single + 5);
-      expect(fused).toBeGreaterThan(mode === 'pyramid' ? 30 : 30);
+      console.log(`${mode}: alignment error max ${Math.max(...errors).toFixed(3)} px, PSNR fused ${fused.toFixed(2)} dB, reference frame ${single.toFixed(2)} dB`);
+      expect(fused).toBeGreaterThan(single + 3);
+      expect(fused).toBeGreaterThan(30);
       // Gains undo the flicker: the frame's gain times its applied gain is ~1 relative to the reference.
       result.frames.forEach((f, i) => f.gain.forEach((g, c) => expect(g * stack.gains[i]![c]!).toBeCloseTo(1, 1)));
     });
@@ -55,7 +56,7 @@ describe('pipeline on a synthetic stack with ground truth', async () => {
       expect(r2.tiles).toBeGreaterThan(2);
       let worst = 0;
       whole.composite!.forEach((v, i) => (worst = Math.max(worst, Math.abs(v - tiled.composite![i]!))));
-      expect(worst).toBeLessThanOrEqual(2 / 255);
+      expect(worst).toBeLessThanOrEqual(2 / 255 + 1e-6);
     });
   }
 

@@ -101,5 +101,5 @@ export class PyramidFusion {
 
 /** Pixels a pyramid of this depth reaches: the 5-tap kernel's radius 2 doubled at every level, for reduce and expand. */
 export function pyramidReach(levels: number): number {
-  return 4 * (2 ** levels);
+  return 6 * (2 ** levels);
 }
