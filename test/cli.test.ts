@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readPsd } from 'ag-psd';
+import { readPsd } from './helpers/ag-psd.js';
 import sharp from 'sharp';
 
 import { planewise, sample } from './helpers/cli.js';
@@ -52,8 +52,9 @@ describe('planewise stack, end to end on the bundled real stack (focusstack-pcb7
 
     const composite = await sharp(join(dir, 'r.tif')).metadata();
     expect([composite.width, composite.height, composite.depth]).toEqual([crop.width, crop.height, 'uchar']);
-    const depth = await sharp(join(dir, 'd.png')).raw().toBuffer({ resolveWithObject: true });
-    expect([depth.info.width, depth.info.height, depth.info.channels]).toEqual([crop.width, crop.height, 1]);
+    const depthMeta = await sharp(join(dir, 'd.png')).metadata();
+    expect([depthMeta.width, depthMeta.height, depthMeta.channels, depthMeta.depth]).toEqual([crop.width, crop.height, 1, 'uchar']);
+    const depth = await sharp(join(dir, 'd.png')).toColourspace('b-w').raw().toBuffer({ resolveWithObject: true });
     // The depth map spans the stack: near things and far things both present.
     const values = [...depth.data];
     expect(Math.min(...values)).toBeLessThan(60);

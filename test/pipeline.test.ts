@@ -56,7 +56,9 @@ describe('pipeline on a synthetic stack with ground truth', async () => {
       expect(r2.tiles).toBeGreaterThan(2);
       let worst = 0;
       whole.composite!.forEach((v, i) => (worst = Math.max(worst, Math.abs(v - tiled.composite![i]!))));
-      expect(worst).toBeLessThanOrEqual(2 / 255 + 1e-6);
+      // Depth map: tile margins cover every filter's reach, so tiles differ by rounding only. Pyramid: max-abs
+      // selection at coarse levels can flip near a tile edge; the margin (6 * 2^levels) bounds it to a few levels.
+      expect(worst).toBeLessThanOrEqual((mode === 'depthmap' ? 2 : 4) / 255 + 1e-6);
     });
   }
 

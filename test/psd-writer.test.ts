@@ -3,12 +3,10 @@ import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { initializeCanvas, readPsd } from 'ag-psd';
+import { readPsd } from './helpers/ag-psd.js';
 import { PsdWriter, packBits } from '../src/host-bridge/files/psd-writer.js';
 import { mulberry32 } from './synthetic/generator.js';
 
-// ag-psd only needs image-data objects, not a real canvas, when reading with useImageData.
-initializeCanvas(() => { throw new Error('no canvas in tests'); }, (w, h) => ({ width: w, height: h, data: new Uint8ClampedArray(w * h * 4), colorSpace: 'srgb' }) as ImageData);
 
 describe('streaming PSD writer, read back with ag-psd', () => {
   let dir: string;
