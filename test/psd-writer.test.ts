@@ -19,7 +19,8 @@ describe('streaming PSD writer, read back with ag-psd', () => {
         it(`${format} ${colorMode} ${depth}-bit: layers, masks, names, visibility and merged image`, async () => {
           const W = 37, H = 23, C = colorMode === 'rgb' ? 3 : 1, max = depth === 8 ? 255 : 65535;
           const rand = mulberry32(depth + C);
-          const make = (n: number) => (depth === 8 ? Uint8Array : Uint16Array).from({ length: n }, () => (rand() < 0.3 ? max : Math.floor(rand() * (max + 1))));
+          const sample = () => (rand() < 0.3 ? max : Math.floor(rand() * (max + 1)));
+          const make = (n: number) => (depth === 8 ? Uint8Array.from({ length: n }, sample) : Uint16Array.from({ length: n }, sample));
           const layers = [{ name: 'frame 1', hasMask: true }, { name: 'Fokus ü 1', hasMask: true, hidden: true }, { name: 'composite', hasMask: false }];
           const pixels = layers.map(() => make(W * H * C));
           const masks = layers.map(() => make(W * H));

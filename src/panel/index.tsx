@@ -9,9 +9,10 @@ function mount(): void {
   createRoot(document.getElementById('root')!).render(<App />);
 }
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { entrypoints } = require('uxp') as typeof import('uxp');
-entrypoints.setup({
+// The published UXP typings describe `panels` as an array; at run time it is a map from panel id (as in
+// manifest.json) to its lifecycle callbacks.
+const { entrypoints } = require('uxp');
+(entrypoints.setup as (config: unknown) => void)({
   panels: {
     planewise: {
       show() {

@@ -8,7 +8,6 @@ import { loadKernels } from '../wasm/loader.js';
  * the TypeScript kernels with a notice.
  */
 export async function loadPluginKernels(log: (message: string) => void): Promise<Kernels> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const fs = require('fs') as { readFile(path: string): Promise<ArrayBuffer> };
   return loadKernels(async (file) => new Uint8Array(await fs.readFile(`plugin:/${file}`)), { log });
 }
