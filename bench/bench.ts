@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { packageRoot } from '../src/host-bridge/files/index.js';
 import { loadNodeKernels } from '../src/host-bridge/files/node-kernels.js';
 import type { KernelKind } from '../src/wasm/kernels.js';
+import { syntheticRows } from './synthetic-quality.js';
 
 const root = packageRoot();
 const realDir = join(root, '..', 'shared', 'data', 'real');
@@ -44,6 +45,9 @@ for (const set of sets) {
   }
 }
 printTable('Whole runs (CLI engine, PSD + PNG + depth written, wasm-simd)', rows);
+
+const [sw, sh, sf] = (process.env.PLANEWISE_BENCH_SYNTHETIC ?? '2048x1536x20').split('x').map(Number) as [number, number, number];
+printTable('Synthetic stack with ground truth', await syntheticRows(sw, sh, sf));
 
 // Kernel throughput on a 2048x1536 plane.
 const kernelRows: Row[] = [];

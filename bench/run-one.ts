@@ -2,9 +2,9 @@
 import { FileHost, loadNodeKernels } from '../src/host-bridge/files/index.js';
 import type { KernelKind } from '../src/wasm/kernels.js';
 
-const [input, outDir, mode, kernels] = process.argv.slice(2) as [string, string, 'pyramid' | 'depthmap', KernelKind];
+const [input, outDir, mode, kernels, transforms] = process.argv.slice(2) as [string, string, 'pyramid' | 'depthmap', KernelKind, string | undefined];
 const k = await loadNodeKernels(kernels);
-const host = new FileHost([input], { psd: `${outDir}/bench.psd`, composite: `${outDir}/bench.png`, depth: `${outDir}/bench-depth.png` }, k);
+const host = new FileHost([input], { psd: `${outDir}/bench.psd`, composite: `${outDir}/bench.png`, depth: `${outDir}/bench-depth.png`, ...(transforms ? { transforms } : {}) }, k);
 const result = await host.stack({ options: { mode } });
 process.stdout.write(JSON.stringify({
   seconds: result.seconds,
