@@ -1,0 +1,231 @@
+/**
+ * The fake's document model: plain data (so snapshots and rollbacks are deep copies) plus the DOM wrappers
+ * the adapter sees (typed against our slice of @types/photoshop in src/host-bridge/photoshop/types.ts).
+ *
+ * Modelling choices where Photoshop's docs are silent (each is a "verified only against the fake" item):
+ * - doc.layers lists the top of the stack first; a Background layer is last.
+ * - createPixelLayer / createLayerGroup put the new layer at the top of the document and make it active.
+ * - move(group, placeInside) puts the layer at the top of the group's contents.
+ * - Pixels are stored as exact fractions of full scale (8-bit v/255, 16-bit v/32768) with straight alpha.
+ */
+import type { PsDocument, PsLayer } from '../../src/host-bridge/photoshop/types.js';
+
+export type DocMode = 'RGBColorMode' | 'grayscaleMode' | 'labColorMode' | 'CMYKColorMode' | 'indexedColorMode';
+export type LayerKindName = 'pixel' | 'group' | 'smartObject' | 'text' | 'solidColor' | 'curves';
+
+export interface LayerData {
+  id: number;
+  name: string;
+  kind: LayerKindName;
+  visible: boolean;
+  isBackground: boolean;
+  opacity: number;
+  locked: boolean;
+  /** Canvas-sized RGBA, 0..1 (grayscale documents keep R = G = B). Null for non-pixel layers. */
+  rgba: Float32Array | null;
+  /** Canvas-sized user mask 0..1, or null. */
+  mask: Float32Array | null;
+  /** Group contents, top first; null for non-groups. */
+  children: LayerData[] | null;
+}
+
+export interface DocData {
+  id: number;
+  name: string;
+  width: number;
+  height: number;
+  mode: DocMode;
+  bits: 8 | 16 | 32;
+  layers: LayerData[];
+  activeIds: number[];
+}
+
+export interface FakeLayerInit {
+  name: string;
+  kind?: LayerKindName;
+  visible?: boolean;
+  isBackground?: boolean;
+  locked?: boolean;
+  /** Content rectangle (layers smaller than the canvas); default the whole canvas. */
+  bounds?: { left: number; top: number; right: number; bottom: number };
+  /** Chunky pixels covering `bounds`: 3 (RGB) or 1 (gray) components at the document depth (16-bit: 0..32768). */
+  pixels?: Uint8Array | Uint16Array;
+  children?: FakeLayerInit[];
+}
+
+export interface FakeDocumentInit {
+  width: number;
+  height: number;
+  mode?: DocMode;
+  bits?: 8 | 16 | 32;
+  name?: string;
+  /** Top of the stack first, as Photoshop lists them. */
+  layers: FakeLayerInit[];
+}
+
+export function fullScale(bits: number): number {
+  return bits === 16 ? 32768 : bits === 8 ? 255 : 1;
+}
+
+export function walk(layers: LayerData[], visit: (layer: LayerData, parent: LayerData | null) => void, parent: LayerData | null = null): void {
+  for (const l of layers) {
+    visit(l, parent);
+    if (l.children) walk(l.children, visit, l);
+  }
+}
+
+export function findData(doc: DocData, id: number): { layer: LayerData; siblings: LayerData[]; parent: LayerData | null } | undefined {
+  let found: { layer: LayerData; siblings: LayerData[]; parent: LayerData | null } | undefined;
+  const search = (list: LayerData[], parent: LayerData | null) => {
+    for (const l of list) {
+      if (l.id === id) found = { layer: l, siblings: list, parent };
+      if (l.children) search(l.children, l);
+    }
+  };
+  search(doc.layers, null);
+  return found;
+}
+
+/** Bounding box of a pixel layer's non-transparent pixels (half-open), or undefined when empty. */
+export function contentBounds(doc: DocData, layer: LayerData): { left: number; top: number; right: number; bottom: number } | undefined {
+  if (!layer.rgba) return undefined;
+  if (layer.isBackground) return { left: 0, top: 0, right: doc.width, bottom: doc.height };
+  let left = Infinity, top = Infinity, right = -Infinity, bottom = -Infinity;
+  for (let y = 0; y < doc.height; y++) {
+    for (let x = 0; x < doc.width; x++) {
+      if (layer.rgba[(y * doc.width + x) * 4 + 3]! > 0) {
+        left = Math.min(left, x); right = Math.max(right, x + 1);
+        top = Math.min(top, y); bottom = Math.max(bottom, y + 1);
+      }
+    }
+  }
+  return left === Infinity ? undefined : { left, top, right, bottom };
+}
+
+export function buildDoc(id: number, init: FakeDocumentInit, nextId: () => number): DocData {
+  const width = init.width, height = init.height;
+  const bits = init.bits ?? 8;
+  const gray = init.mode === 'grayscaleMode';
+  const scale = fullScale(bits);
+  const build = (l: FakeLayerInit): LayerData => {
+    const kind = l.kind ?? (l.children ? 'group' : 'pixel');
+    let rgba: Float32Array | null = null;
+    if (kind === 'pixel') {
+      rgba = new Float32Array(width * height * 4);
+      const b = l.bounds ?? { left: 0, top: 0, right: width, bottom: height };
+      const bw = b.right - b.left;
+      const C = gray ? 1 : 3;
+      if (l.pixels) {
+        if (l.pixels.length !== bw * (b.bottom - b.top) * C) throw new Error(`fake: layer "${l.name}" pixels do not match its bounds`);
+        for (let y = b.top; y < b.bottom; y++) {
+          for (let x = b.left; x < b.right; x++) {
+            const s = ((y - b.top) * bw + (x - b.left)) * C;
+            const d = (y * width + x) * 4;
+            for (let c = 0; c < 3; c++) rgba[d + c] = l.pixels[s + (gray ? 0 : c)]! / scale;
+            rgba[d + 3] = 1;
+          }
+        }
+      }
+    }
+    return {
+      id: nextId(),
+      name: l.name,
+      kind,
+      visible: l.visible ?? true,
+      isBackground: l.isBackground ?? false,
+      opacity: 1,
+      locked: l.locked ?? false,
+      rgba,
+      mask: null,
+      children: l.children ? l.children.map(build) : null,
+    };
+  };
+  return { id, name: init.name ?? `Untitled-${id}`, width, height, mode: init.mode ?? 'RGBColorMode', bits, layers: init.layers.map(build), activeIds: [] };
+}
+
+/** What the DOM wrappers need from the fake: the live data and the modal/cancel/history gate. */
+export interface DomHost {
+  doc(id: number): DocData;
+  /** Throws unless inside a modal scope (and not cancelled); records a history state when not suspended. */
+  modify(docId: number, what: string): void;
+  /** Throws when the current scope was cancelled; logs the call. */
+  call(api: string, args: unknown): void;
+  nextId(): number;
+}
+
+export class FakeLayer implements PsLayer {
+  constructor(private readonly host: DomHost, private readonly docId: number, readonly id: number) {}
+
+  private get data(): LayerData {
+    const found = findData(this.host.doc(this.docId), this.id);
+    if (!found) throw new Error(`fake: layer ${this.id} no longer exists`);
+    return found.layer;
+  }
+  get name(): string { return this.data.name; }
+  set name(value: string) {
+    this.host.modify(this.docId, 'Rename Layer');
+    this.data.name = value;
+  }
+  get kind(): PsLayer['kind'] { return this.data.kind as PsLayer['kind']; }
+  get visible(): boolean { return this.data.visible; }
+  set visible(value: boolean) {
+    this.host.modify(this.docId, value ? 'Show Layer' : 'Hide Layer');
+    this.data.visible = value;
+  }
+  get isBackgroundLayer(): boolean { return this.data.isBackground; }
+  get boundsNoEffects(): PsLayer['boundsNoEffects'] {
+    const b = contentBounds(this.host.doc(this.docId), this.data) ?? { left: 0, top: 0, right: 0, bottom: 0 };
+    return { ...b, width: b.right - b.left, height: b.bottom - b.top } as PsLayer['boundsNoEffects'];
+  }
+  get layers(): FakeLayer[] | null {
+    return this.data.children ? this.data.children.map((c) => new FakeLayer(this.host, this.docId, c.id)) : null;
+  }
+  move(relativeObject: PsLayer, insertLocation: string): void {
+    this.host.call('Layer.move', { id: this.id, relative: relativeObject.id, insertLocation });
+    this.host.modify(this.docId, 'Move Layer');
+    const doc = this.host.doc(this.docId);
+    const me = findData(doc, this.id)!;
+    const target = findData(doc, relativeObject.id);
+    if (!target) throw new Error('fake: move relative to a layer that does not exist');
+    if (me.layer.isBackground) throw new Error('The background layer cannot be moved');
+    me.siblings.splice(me.siblings.indexOf(me.layer), 1);
+    if (insertLocation === 'placeInside') {
+      if (!target.layer.children) throw new Error('placeInside needs a group');
+      target.layer.children.unshift(me.layer);
+    } else if (insertLocation === 'placeBefore' || insertLocation === 'placeAfter') {
+      const at = target.siblings.indexOf(target.layer) + (insertLocation === 'placeAfter' ? 1 : 0);
+      target.siblings.splice(at, 0, me.layer);
+    } else {
+      throw new Error(`fake: unsupported placement ${insertLocation}`);
+    }
+  }
+}
+
+export class FakeDocument implements PsDocument {
+  constructor(private readonly host: DomHost, readonly id: number) {}
+  private get data(): DocData { return this.host.doc(this.id); }
+  get name(): string { return this.data.name; }
+  get width(): number { return this.data.width; }
+  get height(): number { return this.data.height; }
+  get mode(): PsDocument['mode'] { return this.data.mode as PsDocument['mode']; }
+  get bitsPerChannel(): PsDocument['bitsPerChannel'] { return `bitDepth${this.data.bits}` as PsDocument['bitsPerChannel']; }
+  get layers(): FakeLayer[] { return this.data.layers.map((l) => new FakeLayer(this.host, this.id, l.id)); }
+  get activeLayers(): FakeLayer[] { return this.data.activeIds.map((id) => new FakeLayer(this.host, this.id, id)); }
+
+  private addTop(layer: LayerData): FakeLayer {
+    this.data.layers.unshift(layer);
+    this.data.activeIds = [layer.id];
+    return new FakeLayer(this.host, this.id, layer.id);
+  }
+  async createPixelLayer(options: { name?: string } = {}): Promise<FakeLayer> {
+    this.host.call('Document.createPixelLayer', options);
+    this.host.modify(this.id, 'New Layer');
+    const { width, height } = this.data;
+    return this.addTop({ id: this.host.nextId(), name: options.name ?? 'Layer', kind: 'pixel', visible: true, isBackground: false, opacity: 1, locked: false, rgba: new Float32Array(width * height * 4), mask: null, children: null });
+  }
+  async createLayerGroup(options: { name?: string } = {}): Promise<FakeLayer> {
+    this.host.call('Document.createLayerGroup', options);
+    this.host.modify(this.id, 'New Group');
+    return this.addTop({ id: this.host.nextId(), name: options.name ?? 'Group', kind: 'group', visible: true, isBackground: false, opacity: 1, locked: false, rgba: null, mask: null, children: [] });
+  }
+}
