@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readPsd } from './helpers/ag-psd.js';
 import sharp from 'sharp';
 
 import { planewise, sample } from './helpers/cli.js';
+import { createSyntheticStack, writeStackFiles } from './synthetic/generator.js';
 
 describe('planewise stack, end to end on the bundled real stack (focusstack-pcb7)', () => {
   let dir: string;
@@ -66,6 +67,20 @@ describe('planewise stack, end to end on the bundled real stack (focusstack-pcb7
     // No temporary files left next to the outputs.
     expect((await readdir(dir)).sort()).toEqual(['d.png', 'r.psd', 'r.tif', 't.json']);
   }, 120_000);
+
+  it('16-bit TIFF frames give a 16-bit composite and a 16-bit layered PSD', async () => {
+    const frames = join(dir, 'wide');
+    await mkdir(frames);
+    const stack = createSyntheticStack({ width: 192, height: 144, frames: 4, bitDepth: 16, seed: 5 });
+    await writeStackFiles(stack, frames, 'tiff');
+    const r = planewise(['stack', frames, '--out', join(dir, 'w.psd'), '--composite', join(dir, 'w.tif')]);
+    expect(r.code).toBe(0);
+    const meta = await sharp(join(dir, 'w.tif')).metadata();
+    expect(meta.depth).toBe('ushort');
+    const psd = readPsd(await readFile(join(dir, 'w.psd')), { skipThumbnail: true, useImageData: true });
+    expect(psd.bitsPerChannel).toBe(16);
+    expect(psd.children).toHaveLength(5);
+  }, 60_000);
 
   it('depthmap mode with --reverse writes a composite', async () => {
     const r = planewise(['stack', sample, '--mode', 'depthmap', '--reverse', '--composite', join(dir, 'rev.jpg'), '--transforms', join(dir, 'rev.json')]);

@@ -283,7 +283,7 @@ export async function writeStackFiles(stack: SyntheticStack, dir: string, format
     if (data instanceof Uint16Array) img = img.toColourspace(stack.channels === 3 ? 'rgb16' : 'grey16');
     else if (stack.channels === 1) img = img.toColourspace('b-w');
     if (format === 'png') await img.png().toFile(path);
-    else if (format === 'tiff') await img.tiff().toFile(path);
+    else if (format === 'tiff') await img.tiff({ compression: 'lzw' }).toFile(path);
     else await img.jpeg({ quality: 95 }).toFile(path);
     paths.push(path);
   }
