@@ -121,6 +121,15 @@ export class FakePhotoshop implements DomHost {
     return { width: doc.width, height: doc.height, data: out };
   }
 
+  /** The user selects layers in the Layers panel. */
+  selectLayers(names: string[], docId = this.activeDocId!): void {
+    this.doc(docId).activeIds = names.map((n) => {
+      const layer = this.findLayerByName(n, docId);
+      if (!layer) throw new Error(`fake: no layer named ${n}`);
+      return layer.id;
+    });
+  }
+
   findLayerByName(name: string, docId = this.activeDocId!): LayerData | undefined {
     let found: LayerData | undefined;
     walk(this.doc(docId).layers, (l) => { if (l.name === name) found = l; });

@@ -2,8 +2,8 @@ import { stackFrames } from '../../engine/pipeline.js';
 import { CancelledError } from '../../engine/progress.js';
 import type { StackResult } from '../../engine/types.js';
 import type { Kernels } from '../../wasm/kernels.js';
-import type { FrameEntry, StackHost, StackRequest } from '../index.js';
-import { findStack, selectFrames } from './frames.js';
+import { InputError, type FrameEntry, type StackHost, type StackRequest } from '../index.js';
+import { findStack, selectFrames, type DocumentStack, type LayerFrame } from './frames.js';
 import { LayerFrameSource } from './layer-source.js';
 import { LayerSink, type LayerOutputs } from './layer-sink.js';
 import type { ExecutionContext, Photoshop } from './types.js';
@@ -36,10 +36,22 @@ export class PhotoshopHost implements StackHost {
     const frames = selectFrames(stack, request.frames, request.reverse ?? false);
     if (request.signal?.aborted) throw new CancelledError();
 
+    try {
+      return await this.runModal(stack, frames, request);
+    } catch (error) {
+      if ((error as { number?: number }).number === 9) {
+        throw new InputError('Photoshop is busy with another command or plugin; try again when it has finished.');
+      }
+      throw error;
+    }
+  }
+
+  private runModal(stack: DocumentStack, frames: LayerFrame[], request: StackRequest): Promise<StackResult> {
     return this.ps.core.executeAsModal(async (ctx: ExecutionContext) => {
-      const suspension = await ctx.hostControl.suspendHistory({ documentID: stack.doc.id, name: COMMAND });
       const cancelled = () => ctx.isCancelled || Boolean(request.signal?.aborted);
+      let suspension: Awaited<ReturnType<ExecutionContext['hostControl']['suspendHistory']>> | undefined;
       try {
+        suspension = await ctx.hostControl.suspendHistory({ documentID: stack.doc.id, name: COMMAND });
         const result = await stackFrames(new LayerFrameSource(this.ps, stack, frames), new LayerSink(this.ps, stack, frames, this.outputs), this.kernels, {
           memoryBudget: PHOTOSHOP_MEMORY_BUDGET,
           ...request.options,
@@ -54,7 +66,7 @@ export class PhotoshopHost implements StackHost {
       } catch (error) {
         // Roll back to exactly the document the user had. After a user cancel Photoshop refuses further
         // calls; it then rolls the suspension back itself when this scope throws.
-        await ctx.hostControl.resumeHistory(suspension, false).catch(() => undefined);
+        if (suspension) await ctx.hostControl.resumeHistory(suspension, false).catch(() => undefined);
         if (cancelled()) throw new CancelledError();
         throw error;
       }

@@ -1,0 +1,217 @@
+import { describe, expect, it } from 'vitest';
+import { readFile } from 'node:fs/promises';
+import { stackFrames } from '../src/engine/pipeline.js';
+import type { StackInfo } from '../src/engine/types.js';
+import { CancelledError, InputError } from '../src/host-bridge/index.js';
+import { PhotoshopHost } from '../src/host-bridge/photoshop/index.js';
+import { loadKernels } from '../src/wasm/loader.js';
+import { createFakePhotoshop, type FakePhotoshop } from './fake-photoshop/index.js';
+import { MemoryFrameSource, MemorySink } from './helpers/memory-host.js';
+import { layersFromFrames, realDocument, syntheticDocument, type LayeredStack } from './helpers/photoshop-fixtures.js';
+
+const wasmDir = new URL('../build/wasm/', import.meta.url);
+const kernels = () => loadKernels((f) => readFile(new URL(f, wasmDir)));
+const RESULT_GROUP = /^Planewise focus stack/;
+
+/** The engine run directly on the same frames: the reference the document must match. */
+async function engineComposite(stack: LayeredStack, bits: 8 | 16, mode: 'depthmap' | 'pyramid') {
+  const info: StackInfo = { width: stack.width, height: stack.height, channels: 3, bitDepth: bits, frames: stack.frames.map((_, i) => ({ name: `f${i}` })) };
+  const source = new MemoryFrameSource(info, stack.frames);
+  // Photoshop's 16-bit data is 0..32768; the memory source must report the same full scale.
+  if (bits === 16) (source as unknown as { read: MemoryFrameSource['read'] }).read = wrapMax(source, 32768);
+  const sink = new MemorySink();
+  const result = await stackFrames(source, sink, await kernels(), { mode, memoryBudget: 192 * 1024 * 1024 });
+  return { sink, result };
+}
+
+function wrapMax(source: MemoryFrameSource, maxValue: number): MemoryFrameSource['read'] {
+  const read = source.read.bind(source);
+  return async (i, r) => ({ ...(await read(i, r)), maxValue });
+}
+
+function worstDifference(ps: FakePhotoshop, composite: Float32Array, crop: { left: number; top: number; width: number; height: number }, width: number): number {
+  const view = ps.render().data;
+  let worst = 0;
+  for (let y = 0; y < crop.height; y++) {
+    for (let x = 0; x < crop.width; x++) {
+      for (let c = 0; c < 3; c++) {
+        const a = view[((crop.top + y) * width + crop.left + x) * 3 + c]!;
+        const b = composite[(y * crop.width + x) * 3 + c]!;
+        worst = Math.max(worst, Math.abs(a - b));
+      }
+    }
+  }
+  return worst;
+}
+
+function resultGroup(ps: FakePhotoshop) {
+  const group = ps.module.app.activeDocument!.layers[0]!;
+  expect(group.name).toMatch(RESULT_GROUP);
+  return group;
+}
+
+describe('Photoshop bridge against the fake Photoshop', () => {
+  for (const bits of [8, 16] as const) {
+    it(`synthetic ${bits}-bit stack, depth map: one undo step, masked layers reproduce the composite, nothing leaked`, async () => {
+      const stack = syntheticDocument({ width: 160, height: 120, frames: 5, seed: 21, bitDepth: bits, maxBlur: 2 });
+      const { ps } = stack;
+      const before = ps.snapshot();
+      const historyBefore = ps.historyStates();
+      const host = new PhotoshopHost(ps.module, await kernels());
+      const events: number[] = [];
+      const result = await host.stack({ options: { mode: 'depthmap' }, onProgress: (e) => events.push(e.fraction) });
+
+      expect(ps.historyStates()).toEqual([...historyBefore, 'Planewise focus stack']);
+      expect(ps.liveImageData()).toBe(0);
+      expect(ps.progress.length).toBeGreaterThan(3);
+      expect(events.at(-1)).toBe(1);
+
+      // The source layers are untouched: same ids, names, pixels; our group sits on top.
+      const after = ps.snapshot();
+      expect(after.layers.slice(1)).toEqual(before.layers);
+      const group = resultGroup(ps);
+      const names = [...group.layers!].map((l) => l.name);
+      expect(names).toEqual(['Planewise composite', 'frame 5 (aligned)', 'frame 4 (aligned)', 'frame 3 (aligned)', 'frame 2 (aligned)', 'frame 1 (aligned)']);
+
+      const engine = await engineComposite(stack, bits, 'depthmap');
+      expect(engine.result.crop).toEqual(result.crop);
+      // What the user sees equals the engine's composite…
+      expect(worstDifference(ps, engine.sink.composite!, result.crop, stack.width)).toBeLessThanOrEqual(1 / 255);
+      // …and with the composite layer hidden, the masked frames alone reproduce it.
+      ps.findLayerByName('Planewise composite')!.visible = false;
+      expect(worstDifference(ps, engine.sink.composite!, result.crop, stack.width)).toBeLessThanOrEqual(1 / 255 + 1e-6);
+    });
+  }
+
+  it('real stack (focusstack-pcb7 as layers), pyramid: composite on top matches the engine', async () => {
+    const stack = await realDocument(384);
+    const { ps } = stack;
+    const host = new PhotoshopHost(ps.module, await kernels(), { depthLayer: true, hideSources: true });
+    const result = await host.stack({ options: { mode: 'pyramid' } });
+    expect(result.frames).toHaveLength(7);
+    const engine = await engineComposite(stack, 8, 'pyramid');
+    expect(worstDifference(ps, engine.sink.composite!, result.crop, stack.width)).toBeLessThanOrEqual(1 / 255);
+    const group = resultGroup(ps);
+    expect([...group.layers!].map((l) => l.name)[0]).toMatch(/depth map/);
+    expect(ps.findLayerByName('Planewise depth map (near = black)')!.visible).toBe(false);
+    expect(ps.findLayerByName('pcb_001')!.visible).toBe(false);
+    expect(ps.historyStates()).toHaveLength(2);
+    expect(ps.liveImageData()).toBe(0);
+  });
+
+  it('cancel at any point (first call, reading, writing, last call) leaves the document exactly as it was', async () => {
+    const doc = () => syntheticDocument({ width: 96, height: 72, frames: 4, seed: 2 }).ps;
+    // Count the Photoshop calls a whole run makes inside the modal scope.
+    const probe = doc();
+    await new PhotoshopHost(probe.module, await kernels()).stack({ options: { mode: 'depthmap' } });
+    const total = probe.calls.filter((c) => c.modal).length;
+    expect(total).toBeGreaterThan(20);
+    for (const after of [0, 3, Math.floor(total / 2), total - 1]) {
+      const ps = doc();
+      const before = ps.snapshot();
+      const history = ps.historyStates();
+      ps.cancelNextModal(after);
+      const host = new PhotoshopHost(ps.module, await kernels());
+      await expect(host.stack({ options: { mode: 'depthmap' } })).rejects.toBeInstanceOf(CancelledError);
+      expect(ps.snapshot()).toEqual(before);
+      expect(ps.historyStates()).toEqual(history);
+    }
+  });
+
+  it('cancel from the panel (AbortSignal) rolls back too', async () => {
+    const { ps } = syntheticDocument({ width: 96, height: 72, frames: 4, seed: 2 });
+    const before = ps.snapshot();
+    const controller = new AbortController();
+    const host = new PhotoshopHost(ps.module, await kernels());
+    const run = host.stack({ signal: controller.signal, onProgress: (e) => { if (e.stage === 'fusing') controller.abort(); } });
+    await expect(run).rejects.toBeInstanceOf(CancelledError);
+    expect(ps.snapshot()).toEqual(before);
+  });
+
+  it('a failing write leaves the document identical and reports the error', async () => {
+    const { ps } = syntheticDocument({ width: 96, height: 72, frames: 4, seed: 2 });
+    const before = ps.snapshot();
+    let masks = 0;
+    ps.failOn((call) => call.api === 'imaging.putLayerMask' && ++masks === 3);
+    const host = new PhotoshopHost(ps.module, await kernels());
+    await expect(host.stack({})).rejects.toThrow(/injected failure/);
+    expect(ps.snapshot()).toEqual(before);
+    expect(ps.historyStates()).toEqual(['Open']);
+    expect(ps.liveImageData()).toBe(0);
+  });
+
+  describe('refusals: one sentence saying what to do, document unchanged', () => {
+    const refuse = async (ps: FakePhotoshop, pattern: RegExp) => {
+      const before = ps.module.app.activeDocument ? ps.snapshot() : undefined;
+      const host = new PhotoshopHost(ps.module, await kernels());
+      const error = await host.stack({}).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(InputError);
+      expect((error as Error).message).toMatch(pattern);
+      expect((error as Error).message.split(/\.\s/).length).toBeLessThanOrEqual(2);
+      if (before) expect(ps.snapshot()).toEqual(before);
+      expect(ps.calls.filter((c) => c.modal)).toEqual([]);
+    };
+    const pixels = (n: number, c = 3) => new Uint8Array(n * c).fill(128);
+
+    it('no document', async () => {
+      await refuse(createFakePhotoshop(), /Open a document/);
+    });
+    for (const [mode, label] of [['CMYKColorMode', 'CMYK'], ['labColorMode', 'Lab'], ['indexedColorMode', 'Indexed']] as const) {
+      it(`${label} mode`, async () => {
+        const ps = createFakePhotoshop();
+        ps.openDocument({ width: 8, height: 8, mode, layers: [{ name: 'a' }, { name: 'b' }] });
+        await refuse(ps, new RegExp(`${label}.*Image > Mode > RGB Color`));
+      });
+    }
+    it('32-bit document', async () => {
+      const ps = createFakePhotoshop();
+      ps.openDocument({ width: 8, height: 8, bits: 32, layers: [{ name: 'a' }, { name: 'b' }] });
+      await refuse(ps, /32-bit.*16 Bits\/Channel/);
+    });
+    it('fewer than two pixel layers (others skipped and reported)', async () => {
+      const ps = createFakePhotoshop();
+      ps.openDocument({ width: 8, height: 8, layers: [{ name: 'title', kind: 'text' }, { name: 'so', kind: 'smartObject' }, { name: 'only', pixels: pixels(64) }] });
+      await refuse(ps, /at least two pixel layers/);
+      const entries = await new PhotoshopHost(ps.module, await kernels()).listFrames();
+      expect(entries.map((e) => [e.name, e.usable])).toEqual([['only', true], ['so', false], ['title', false]]);
+      expect(entries.find((e) => e.name === 'so')!.note).toMatch(/smart object.*rasterize/i);
+    });
+    it('another plugin holds the modal state', async () => {
+      const { ps } = syntheticDocument({ width: 64, height: 48, frames: 2 });
+      ps.otherPluginModal = true;
+      await refuse(ps, /busy/);
+    });
+  });
+
+  it('reads the Background layer and layers smaller than the canvas, and stacks a selected group', async () => {
+    const { frames, width, height } = syntheticDocument({ width: 96, height: 72, frames: 3, seed: 4, maxShift: 1, breathing: 0.01 });
+    const ps = createFakePhotoshop();
+    const inset = { left: 4, top: 3, right: width - 2, bottom: height - 5 };
+    const crop = (data: Uint8Array | Uint16Array) => {
+      const out = new Uint8Array((inset.right - inset.left) * (inset.bottom - inset.top) * 3);
+      for (let y = inset.top; y < inset.bottom; y++) out.set(data.subarray((y * width + inset.left) * 3, (y * width + inset.right) * 3), (y - inset.top) * (inset.right - inset.left) * 3);
+      return out;
+    };
+    ps.openDocument({
+      width, height,
+      layers: [
+        { name: 'notes', kind: 'text' },
+        { name: 'Frames', children: layersFromFrames([frames[1]!, crop(frames[2]!)], ['mid', 'far']).map((l, i) => (i === 0 ? { ...l, bounds: inset } : l)) },
+        { name: 'Background', isBackground: true, pixels: frames[0]! },
+      ],
+    });
+    const host = new PhotoshopHost(ps.module, await kernels());
+    // Without a selected group: the top-level pixel layers — only the Background — so it refuses.
+    await expect(host.stack({})).rejects.toThrow(/only one/);
+    const listing = await host.listFrames();
+    expect(listing.find((e) => e.name === 'Frames')!.note).toMatch(/select the group/);
+    // Select the group: its two layers are the stack, the smaller one included.
+    ps.selectLayers(['Frames']);
+    const entries = await host.listFrames();
+    expect(entries.filter((e) => e.usable).map((e) => e.name)).toEqual(['mid', 'far']);
+    expect(entries.find((e) => e.name === 'far')!.note).toMatch(/smaller than the canvas/);
+    const result = await host.stack({ options: { mode: 'depthmap' } });
+    expect(result.frames.map((f) => f.name)).toEqual(['mid', 'far']);
+    expect(ps.liveImageData()).toBe(0);
+  });
+});
