@@ -39,6 +39,8 @@ export class FakePhotoshop implements DomHost {
   /** Another plugin holds the modal state: executeAsModal rejects with error number 9. */
   otherPluginModal = false;
   readonly calls: { api: string; args: unknown; modal: boolean }[] = [];
+  private listeners: { events: string[]; listener: (event: string) => void }[] = [];
+  private pendingEvents = new Set<string>();
   readonly progress: ProgressReport[] = [];
   readonly module: Photoshop;
 
@@ -51,7 +53,11 @@ export class FakePhotoshop implements DomHost {
         },
       },
       core: { executeAsModal: (fn, options) => this.executeAsModal(fn, options) },
-      action: { batchPlay: async (descriptors, options) => this.batchPlay(descriptors as Descriptor[], options) },
+      action: {
+        batchPlay: async (descriptors, options) => this.batchPlay(descriptors as Descriptor[], options),
+        addNotificationListener: async (events, listener) => { this.listeners.push({ events, listener: listener as (event: string) => void }); },
+        removeNotificationListener: async (_events, listener) => { this.listeners = this.listeners.filter((l) => l.listener !== listener); },
+      },
       imaging: {
         getPixels: async (o) => this.getPixels(o),
         putPixels: async (o) => this.putPixels(o),
@@ -71,6 +77,7 @@ export class FakePhotoshop implements DomHost {
     this.docs.push(doc);
     this.activeDocId = doc.id;
     this.history.set(doc.id, ['Open']);
+    this.notify('open');
     return new FakeDocument(this, doc.id);
   }
   closeAll(): void {
@@ -167,6 +174,22 @@ export class FakePhotoshop implements DomHost {
     if (this.modalDepth === 0) throw new Error(`${what}: this function is only allowed from inside the modal scope (core.executeAsModal)`);
     if (this.cancelled) throw new Error('Event processing was cancelled');
     if (!this.suspensions.some((s) => s.open && s.documentID === docId)) this.history.get(docId)!.push(what);
+    this.notify('set');
+  }
+
+  /**
+   * Photoshop notifies listeners after a command; during a (non-interactive) modal scope notifications are
+   * silenced, so the fake delivers them once the scope ends.
+   */
+  private notify(event: string): void {
+    this.pendingEvents.add(event);
+    if (this.modalDepth === 0) setTimeout(() => this.flushEvents(), 0);
+  }
+  private flushEvents(): void {
+    if (this.modalDepth > 0) return;
+    const events = [...this.pendingEvents];
+    this.pendingEvents.clear();
+    for (const event of events) for (const l of this.listeners) if (l.events.includes(event)) l.listener(event);
   }
 
   // ---- core -----------------------------------------------------------------------------------------
@@ -219,6 +242,7 @@ export class FakePhotoshop implements DomHost {
     } finally {
       this.modalDepth--;
       if (outer) {
+        setTimeout(() => this.flushEvents(), 0);
         this.context = undefined;
         this.suspensions = this.suspensions.filter((x) => x.open);
       }
@@ -280,6 +304,17 @@ export class FakePhotoshop implements DomHost {
       rgba = layer.rgba;
       region = content;
       alpha = !layer.isBackground;
+      if (o.applyAlpha && alpha) {
+        // Matte on white, three components (empty edges are still trimmed).
+        const matted = new Float32Array(rgba.length);
+        for (let p = 0; p < doc.width * doc.height; p++) {
+          const a = rgba[p * 4 + 3]!;
+          for (let c = 0; c < 3; c++) matted[p * 4 + c] = a * rgba[p * 4 + c]! + (1 - a);
+          matted[p * 4 + 3] = 1;
+        }
+        rgba = matted;
+        alpha = false;
+      }
     }
     if (o.sourceBounds) region = intersectBounds(region, toBounds(o.sourceBounds));
     if (region.right <= region.left || region.bottom <= region.top) throw new Error('The requested area holds no pixels');
@@ -406,13 +441,20 @@ export class FakePhotoshop implements DomHost {
     return new FakeImageData(this.registry, o.width, o.height, o.components, o.colorSpace as 'RGB' | 'Grayscale', samples);
   }
 
-  /** Deterministic stand-in bytes (not a real JPEG): enough for the panel to show something. */
+  /**
+   * Photoshop returns JPEG bytes; the fake returns an uncompressed BMP of the same pixels (browsers sniff
+   * the format, so a data: URL still shows the picture in the browser harness). RGB data only, as documented.
+   */
   private async encodeImageData(o: Parameters<Photoshop['imaging']['encodeImageData']>[0]): Promise<number[] | string> {
     this.call('imaging.encodeImageData', { base64: o.base64 });
     const data = o.imageData as unknown as FakeImageData;
     data.assertAlive();
-    const text = `FAKEJPEG ${data.width}x${data.height}`;
-    return o.base64 ? btoa(text) : Array.from(text, (c) => c.charCodeAt(0));
+    if (data.colorSpace !== 'RGB') throw new Error('encodeImageData: image data must be RGB');
+    const bytes = bmp(data);
+    if (!o.base64) return Array.from(bytes);
+    let text = '';
+    for (const b of bytes) text += String.fromCharCode(b);
+    return btoa(text);
   }
 
   // ---- action -----------------------------------------------------------------------------------------
@@ -480,4 +522,31 @@ function quantize(v: number, scale: number, bits: number): number {
 function equalDocs(a: DocData, b: DocData): boolean {
   const ser = (d: DocData) => JSON.stringify(d, (_k, v) => (v instanceof Float32Array ? Array.from(v) : v));
   return ser(a) === ser(b);
+}
+
+/** A 24-bit bottom-up BMP of 8-bit (or scaled 16-bit) RGB image data. */
+function bmp(data: FakeImageData): Uint8Array {
+  const { width: w, height: h, components: C } = data;
+  const row = Math.ceil((w * 3) / 4) * 4;
+  const out = new Uint8Array(54 + row * h);
+  const view = new DataView(out.buffer);
+  out[0] = 0x42; out[1] = 0x4d;
+  view.setUint32(2, out.length, true);
+  view.setUint32(10, 54, true);
+  view.setUint32(14, 40, true);
+  view.setInt32(18, w, true);
+  view.setInt32(22, h, true);
+  view.setUint16(26, 1, true);
+  view.setUint16(28, 24, true);
+  const scale = data.componentSize === 16 ? 255 / 32768 : 1;
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const s = (y * w + x) * C;
+      const d = 54 + (h - 1 - y) * row + x * 3;
+      out[d] = Math.round(data.samples[s + 2]! * scale);
+      out[d + 1] = Math.round(data.samples[s + 1]! * scale);
+      out[d + 2] = Math.round(data.samples[s]! * scale);
+    }
+  }
+  return out;
 }

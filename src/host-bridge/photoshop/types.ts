@@ -27,7 +27,7 @@ export interface PsDocument extends Pick<RealDocument, 'id' | 'name' | 'width' |
 export interface Photoshop {
   app: { readonly activeDocument: PsDocument | null };
   core: Pick<Module['core'], 'executeAsModal'>;
-  action: Pick<Module['action'], 'batchPlay'>;
+  action: Pick<Module['action'], 'batchPlay' | 'addNotificationListener' | 'removeNotificationListener'>;
   imaging: Pick<Module['imaging'], 'getPixels' | 'putPixels' | 'getLayerMask' | 'putLayerMask' | 'createImageDataFromBuffer' | 'encodeImageData'>;
   constants: { ElementPlacement: Pick<Module['constants']['ElementPlacement'], 'PLACEINSIDE' | 'PLACEBEFORE' | 'PLACEAFTER'> };
 }
