@@ -10,7 +10,7 @@ export function RunStatus(props: { progress?: ProgressEvent; cancelling: boolean
   const label = p ? `${STAGES[p.stage]} · frame ${p.frame + 1} of ${p.frames}` : 'Starting…';
   return (
     <section className="run" data-testid="run-status">
-      <ProgressBar value={p?.fraction ?? 0} label={label} />
+      <ProgressBar value={p?.fraction ?? 0} label={`${Math.round((p?.fraction ?? 0) * 100)}%`} />
       <div className="row spread">
         <sp-detail data-testid="stage">{label}</sp-detail>
         <sp-detail data-testid="eta">{p?.etaSeconds !== undefined ? `${formatSeconds(p.etaSeconds)} left` : ''}</sp-detail>

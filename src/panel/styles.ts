@@ -4,7 +4,8 @@
  */
 const CSS = `
 .panel { padding: 8px; display: flex; flex-direction: column; gap: 8px; min-width: 220px;
-  color: var(--uxp-host-text-color, #d6d6d6); font-size: var(--uxp-host-font-size, 12px); }
+  color: var(--uxp-host-text-color, #d6d6d6); font-size: var(--uxp-host-font-size, 12px);
+  font-family: var(--uxp-host-font-family, system-ui, sans-serif); }
 .row { display: flex; align-items: center; gap: 6px; flex-wrap: wrap; }
 .spread { justify-content: space-between; }
 .frame-list { list-style: none; margin: 0; padding: 0; max-height: 260px; overflow-y: auto;

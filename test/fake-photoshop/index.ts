@@ -398,11 +398,14 @@ export class FakePhotoshop implements DomHost {
     this.call('imaging.getLayerMask', o);
     const { doc, layer } = this.layerFor(o.documentID, o.layerID);
     if (!layer.mask) throw new Error(`Layer "${layer.name}" has no user mask`);
+    const b = intersectBounds({ left: 0, top: 0, right: doc.width, bottom: doc.height }, o.sourceBounds ? toBounds(o.sourceBounds) : { left: 0, top: 0, right: doc.width, bottom: doc.height });
+    const w = b.right - b.left, h = b.bottom - b.top;
+    if (w <= 0 || h <= 0) throw new Error('The requested area holds no pixels');
     const scale = fullScale(doc.bits);
-    const samples = doc.bits === 16 ? new Uint16Array(doc.width * doc.height) : new Uint8Array(doc.width * doc.height);
-    layer.mask.forEach((v, i) => (samples[i] = Math.round(v * scale)));
-    const imageData = new FakeImageData(this.registry, doc.width, doc.height, 1, 'Grayscale', samples);
-    return { imageData, sourceBounds: { left: 0, top: 0, right: doc.width, bottom: doc.height } } as unknown as Awaited<ReturnType<Photoshop['imaging']['getLayerMask']>>;
+    const samples = doc.bits === 16 ? new Uint16Array(w * h) : new Uint8Array(w * h);
+    for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) samples[y * w + x] = Math.round(layer.mask[(b.top + y) * doc.width + b.left + x]! * scale);
+    const imageData = new FakeImageData(this.registry, w, h, 1, 'Grayscale', samples);
+    return { imageData, sourceBounds: b } as unknown as Awaited<ReturnType<Photoshop['imaging']['getLayerMask']>>;
   }
 
   /**

@@ -37,11 +37,12 @@ export async function recomposite(ps: Photoshop): Promise<void> {
   await ps.core.executeAsModal(async (ctx) => {
     const suspension = await ctx.hostControl.suspendHistory({ documentID: doc.id, name: 'Planewise re-composite' });
     try {
-      for (let top = 0; top < doc.height; top += BAND_ROWS) {
-        const bounds = { left: 0, top, right: doc.width, bottom: Math.min(doc.height, top + BAND_ROWS) };
-        const w = doc.width, h = bounds.bottom - top;
+      // The composite covers the crop; re-composite exactly that area.
+      const area = composite.boundsNoEffects;
+      for (let top = area.top; top < area.bottom; top += BAND_ROWS) {
+        const bounds = { left: area.left, top, right: area.right, bottom: Math.min(area.bottom, top + BAND_ROWS) };
+        const w = bounds.right - bounds.left, h = bounds.bottom - top;
         const acc = new Float32Array(w * h * C);
-        const covered = new Float32Array(w * h);
         for (const frame of frames) {
           const pixels = await readBand(ps, doc.id, frame.id, bounds, false);
           const mask = await readBand(ps, doc.id, frame.id, bounds, true);
@@ -50,14 +51,13 @@ export async function recomposite(ps: Photoshop): Promise<void> {
             const alpha = pixels.alpha ? pixels.alpha[p]! : 1;
             const m = (mask ? mask.values[p]! : 1) * alpha;
             for (let c = 0; c < C; c++) acc[p * C + c] = m * pixels.values[p * C + c]! + (1 - m) * acc[p * C + c]!;
-            covered[p] = m + (1 - m) * covered[p]!;
           }
         }
         const out = wide ? new Uint16Array(w * h * C) : new Uint8Array(w * h * C);
         acc.forEach((v, i) => (out[i] = Math.round(Math.min(1, Math.max(0, v)) * full)));
         const imageData = await ps.imaging.createImageDataFromBuffer(out, { width: w, height: h, components: C, colorSpace: gray ? 'Grayscale' : 'RGB', chunky: true });
         try {
-          await ps.imaging.putPixels({ documentID: doc.id, layerID: composite.id, imageData, replace: top === 0, targetBounds: bounds });
+          await ps.imaging.putPixels({ documentID: doc.id, layerID: composite.id, imageData, replace: false, targetBounds: bounds });
         } finally {
           await imageData.dispose();
         }
@@ -89,8 +89,9 @@ async function readBand(ps: Photoshop, documentID: number, layerID: number, boun
     const colour = mask ? 1 : imageData.hasAlpha ? comps - 1 : comps;
     const values = new Float32Array(w * h * colour);
     const alpha = !mask ? new Float32Array(w * h) : undefined; // zero where the layer has no pixels
-    for (let y = sourceBounds.top; y < sourceBounds.bottom; y++) {
-      for (let x = sourceBounds.left; x < sourceBounds.right; x++) {
+    // Photoshop trims to where the layer has pixels; only the overlap with the band is used.
+    for (let y = Math.max(sourceBounds.top, bounds.top); y < Math.min(sourceBounds.bottom, bounds.bottom); y++) {
+      for (let x = Math.max(sourceBounds.left, bounds.left); x < Math.min(sourceBounds.right, bounds.right); x++) {
         const s = ((y - sourceBounds.top) * (sourceBounds.right - sourceBounds.left) + (x - sourceBounds.left)) * comps;
         const d = (y - bounds.top) * w + (x - bounds.left);
         for (let c = 0; c < colour; c++) values[d * colour + c] = data[s + c]! / full;

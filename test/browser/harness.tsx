@@ -1,0 +1,64 @@
+/**
+ * The browser harness: the real panel (src/panel/App) mounted in Chromium against the fake Photoshop,
+ * holding the bundled real stack (focusstack-pcb7) as layers, with the Spectrum stand-ins. Playwright drives
+ * it (test/panel.e2e.test.ts). `window.harness` exposes the fake for assertions.
+ * Query: ?width=384 (frame size), ?delay=ms (Photoshop latency per imaging call, to watch a run progress).
+ */
+import { createRoot } from 'react-dom/client';
+import { App } from '../../src/panel/App.js';
+import { injectStyles } from '../../src/panel/styles.js';
+import { loadKernels } from '../../src/wasm/loader.js';
+import { createFakePhotoshop } from '../fake-photoshop/index.js';
+import { defineSpectrumStandIns } from './spectrum-stand-ins.js';
+
+const FRAMES = ['pcb_001', 'pcb_002', 'pcb_003', 'pcb_004', 'pcb_005', 'pcb_006', 'pcb_007'];
+
+async function decode(url: string, width: number): Promise<{ pixels: Uint8Array; height: number }> {
+  const bitmap = await createImageBitmap(await (await fetch(url)).blob());
+  const height = Math.round((bitmap.height * width) / bitmap.width);
+  const canvas = new OffscreenCanvas(width, height);
+  const ctx = canvas.getContext('2d')!;
+  ctx.drawImage(bitmap, 0, 0, width, height);
+  const rgba = ctx.getImageData(0, 0, width, height).data;
+  const pixels = new Uint8Array(width * height * 3);
+  for (let i = 0; i < width * height; i++) for (let c = 0; c < 3; c++) pixels[i * 3 + c] = rgba[i * 4 + c]!;
+  return { pixels, height };
+}
+
+async function main() {
+  const params = new URLSearchParams(location.search);
+  const width = Number(params.get('width') ?? 384);
+  let delay = Number(params.get('delay') ?? 0);
+  defineSpectrumStandIns();
+  injectStyles();
+
+  const fake = createFakePhotoshop();
+  const decoded = await Promise.all(FRAMES.map((f) => decode(`/samples/focusstack-pcb7/${f}.jpg`, width)));
+  fake.openDocument({
+    width,
+    height: decoded[0]!.height,
+    name: 'pcb7.psd',
+    // Load Files into Stack order: first file at the bottom.
+    layers: decoded.map((d, i) => ({ name: FRAMES[i]!, pixels: d.pixels })).reverse(),
+  });
+  // Photoshop's imaging calls take time; the delay lets a test watch progress and cancel mid-run.
+  const imaging = fake.module.imaging;
+  const slow = <A extends unknown[], R>(fn: (...a: A) => Promise<R>) => async (...a: A) => {
+    if (delay > 0) await new Promise((r) => setTimeout(r, delay));
+    return fn(...a);
+  };
+  imaging.getPixels = slow(imaging.getPixels);
+  imaging.putPixels = slow(imaging.putPixels);
+
+  Object.assign(window, {
+    harness: {
+      fake,
+      setDelay: (ms: number) => (delay = ms),
+      snapshot: () => JSON.stringify(fake.snapshot(), (_k, v) => (v instanceof Float32Array ? Array.from(v) : v)),
+    },
+  });
+  const loadPanelKernels = (notice: (m: string) => void) => loadKernels(async (f) => (await fetch(`/wasm/${f}`)).arrayBuffer(), { log: notice });
+  createRoot(document.getElementById('root')!).render(<App ps={fake.module} loadKernels={loadPanelKernels} />);
+}
+
+void main();

@@ -1,0 +1,131 @@
+/**
+ * Small stand-ins for UXP's Spectrum widgets so the real panel runs in Chromium: same tag names,
+ * attributes and events as the panel uses (click; change with target.checked / target.value), drawn
+ * roughly like Spectrum's dark theme. They are test fixtures, not a Spectrum implementation.
+ */
+
+const BASE = `:host { font: 12px system-ui, sans-serif; color: #d6d6d6; }`;
+
+function shadow(el: HTMLElement, css: string, html: string): ShadowRoot {
+  const root = el.shadowRoot ?? el.attachShadow({ mode: 'open' });
+  root.innerHTML = `<style>${BASE}${css}</style>${html}`;
+  return root;
+}
+
+class SpButton extends HTMLElement {
+  static observedAttributes = ['variant', 'disabled'];
+  connectedCallback() { this.render(); }
+  attributeChangedCallback() { this.render(); }
+  constructor() {
+    super();
+    // A disabled Spectrum button swallows clicks.
+    this.addEventListener('click', (e) => { if (this.hasAttribute('disabled')) e.stopImmediatePropagation(); }, { capture: true });
+  }
+  private render() {
+    const v = this.getAttribute('variant') ?? 'primary';
+    const bg = v === 'cta' ? '#1473e6' : v === 'warning' ? '#d7373f' : 'transparent';
+    const border = v === 'cta' ? '#1473e6' : '#b3b3b3';
+    shadow(this, `:host { display: inline-block; } button { all: unset; box-sizing: border-box; padding: 4px 14px; border-radius: 14px;
+      border: 2px solid ${border}; background: ${bg}; color: #fff; font-weight: 700; cursor: pointer; }
+      :host([disabled]) button { opacity: .4; cursor: default; } :host([quiet]) button { border-color: transparent; }`,
+      `<button part="button"><slot></slot></button>`);
+  }
+}
+
+class SpCheckbox extends HTMLElement {
+  static observedAttributes = ['checked', 'disabled'];
+  get checked() { return this.hasAttribute('checked'); }
+  set checked(v: boolean) { this.toggleAttribute('checked', v); }
+  constructor() {
+    super();
+    this.addEventListener('click', () => {
+      if (this.hasAttribute('disabled')) return;
+      this.checked = !this.checked;
+      this.dispatchEvent(new Event('change', { bubbles: true }));
+    });
+  }
+  connectedCallback() { this.render(); }
+  attributeChangedCallback() { this.render(); }
+  private render() {
+    shadow(this, `:host { display: inline-flex; align-items: center; gap: 6px; cursor: pointer; user-select: none; }
+      .box { width: 12px; height: 12px; border: 2px solid #b3b3b3; border-radius: 2px; display: inline-block; }
+      :host([checked]) .box { background: #d6d6d6; border-color: #d6d6d6; } :host([disabled]) { opacity: .4; }`,
+      `<span class="box"></span><slot></slot>`);
+  }
+}
+
+class SpPicker extends HTMLElement {
+  static observedAttributes = ['value', 'label'];
+  private select?: HTMLSelectElement;
+  private observer = new MutationObserver(() => this.render());
+  get value() { return this.getAttribute('value') ?? ''; }
+  set value(v: string) { this.setAttribute('value', v); }
+  connectedCallback() {
+    this.observer.observe(this, { subtree: true, childList: true, characterData: true, attributes: true });
+    this.render();
+  }
+  disconnectedCallback() { this.observer.disconnect(); }
+  attributeChangedCallback() { this.render(); }
+  private render() {
+    const items = [...this.querySelectorAll('sp-menu-item')].map((i) => ({ value: i.getAttribute('value') ?? '', label: i.textContent ?? '' }));
+    const root = shadow(this, `:host { display: block; } select { width: 100%; background: #323232; color: #d6d6d6; border: 1px solid #555; padding: 3px; border-radius: 4px; }
+      label { display: block; color: #a0a0a0; font-size: 11px; }`,
+      `<label>${this.getAttribute('label') ?? ''}</label><select>${items.map((i) => `<option value="${i.value}">${i.label}</option>`).join('')}</select>`);
+    this.select = root.querySelector('select')!;
+    this.select.value = this.value;
+    this.select.addEventListener('change', () => {
+      this.value = this.select!.value;
+      this.dispatchEvent(new Event('change', { bubbles: true }));
+    });
+  }
+}
+
+class SpSlider extends HTMLElement {
+  static observedAttributes = ['value', 'min', 'max', 'step'];
+  get value() { return Number(this.getAttribute('value')); }
+  set value(v: number) { this.setAttribute('value', String(v)); }
+  connectedCallback() { this.render(); }
+  attributeChangedCallback() { this.render(); }
+  private render() {
+    const a = (n: string) => this.getAttribute(n) ?? '';
+    const root = shadow(this, `:host { display: block; } input { width: 100%; } .v { float: right; color: #a0a0a0; }`,
+      `<slot name="label"></slot><span class="v">${a('value')}</span><input type="range" min="${a('min')}" max="${a('max')}" step="${a('step')}" value="${a('value')}">`);
+    const input = root.querySelector('input')!;
+    input.addEventListener('change', () => {
+      this.value = Number(input.value);
+      this.dispatchEvent(new Event('change', { bubbles: true }));
+    });
+  }
+}
+
+class SpProgressbar extends HTMLElement {
+  static observedAttributes = ['value', 'max', 'label'];
+  connectedCallback() { this.render(); }
+  attributeChangedCallback() { this.render(); }
+  private render() {
+    const value = Number(this.getAttribute('value') ?? 0), max = Number(this.getAttribute('max') ?? 100);
+    shadow(this, `:host { display: block; } .track { height: 4px; background: #555; border-radius: 2px; } .fill { height: 4px; background: #6fb3ff; border-radius: 2px; }
+      .label { color: #a0a0a0; font-size: 11px; margin-bottom: 2px; }`,
+      `<div class="label">${this.getAttribute('label') ?? ''}</div><div class="track"><div class="fill" style="width:${(100 * value) / max}%"></div></div>`);
+  }
+}
+
+class SpText extends HTMLElement {
+  connectedCallback() {
+    if (!this.shadowRoot) shadow(this, `:host { display: block; }`, '<slot></slot>');
+  }
+}
+
+export function defineSpectrumStandIns(): void {
+  const define = (name: string, ctor: CustomElementConstructor) => customElements.get(name) ?? customElements.define(name, ctor);
+  define('sp-button', SpButton);
+  define('sp-action-button', class extends SpButton {});
+  define('sp-checkbox', SpCheckbox);
+  define('sp-picker', SpPicker);
+  define('sp-slider', SpSlider);
+  define('sp-progressbar', SpProgressbar);
+  for (const name of ['sp-detail', 'sp-body', 'sp-label', 'sp-divider']) define(name, class extends SpText {});
+  // Menus are read by the picker and not shown themselves.
+  define('sp-menu', class extends HTMLElement { connectedCallback() { this.style.display = 'none'; } });
+  define('sp-menu-item', class extends HTMLElement {});
+}

@@ -1,0 +1,138 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdir } from 'node:fs/promises';
+import type { Server } from 'node:http';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { startHarnessServer } from './helpers/harness-server.js';
+import { root } from './helpers/cli.js';
+
+/**
+ * The real panel in Chromium (Debian's, installed by .ci/run) against the fake Photoshop holding the
+ * bundled real stack. Screenshots go to docs/screenshots (linked from the README).
+ */
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SHOTS = join(root, 'docs', 'screenshots');
+
+interface HarnessWindow {
+  harness: {
+    fake: {
+      historyStates(): string[];
+      liveImageData(): number;
+      failOn(p: (call: { api: string }) => boolean): void;
+      findLayerByName(name: string): { mask: Float32Array | null; rgba: Float32Array | null; visible: boolean; children: { name: string }[] | null } | undefined;
+      module: { app: { activeDocument: { layers: ArrayLike<{ name: string; layers: ArrayLike<{ name: string }> | null }> } } };
+      render(): { data: Float32Array };
+    };
+    setDelay(ms: number): void;
+    snapshot(): string;
+  };
+}
+
+describe('panel in a real browser against the fake Photoshop', () => {
+  let server: Server;
+  let url: string;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    ({ server, url } = await startHarnessServer());
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+    page = await browser.newPage({ viewport: { width: 300, height: 760 } });
+    page.on('pageerror', (e) => { throw e; });
+    await mkdir(SHOTS, { recursive: true });
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    server?.close();
+  });
+
+  const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+  const text = (testId: string) => page.getByTestId(testId).innerText();
+
+  it('lists the frames with thumbnails, stacks, cancels, stacks again and re-composites after a mask edit', async () => {
+    await page.goto(`${url}/?width=384&delay=60`);
+    await expect.poll(() => page.getByTestId('frame-list').locator('li').count(), { timeout: 20_000 }).toBe(7);
+    await expect.poll(() => page.getByTestId('stack').innerText(), { timeout: 20_000 }).toBe('Stack 7 frames');
+    await expect.poll(() => page.locator('img.thumb').count()).toBe(7);
+    expect(await text('frame-count')).toBe('7 of 7 frames');
+
+    // Exclude the last frame: the count and the action follow.
+    await page.getByTestId('frame-pcb_007').click();
+    expect(await text('frame-count')).toBe('6 of 7 frames');
+    expect(await text('stack')).toBe('Stack 6 frames');
+    await page.getByTestId('expert').click();
+    await expect.poll(() => page.getByTestId('expert-section').isVisible()).toBe(true);
+    await shot('idle');
+
+    const before = await page.evaluate(() => (window as unknown as HarnessWindow).harness.snapshot());
+
+    // Run, watch progress, cancel: back within a second, document untouched.
+    await page.getByTestId('stack').click();
+    await expect.poll(() => text('stage'), { timeout: 20_000 }).toMatch(/Fusing · frame \d of 6/);
+    await shot('running');
+    const cancelledAt = Date.now();
+    await page.getByTestId('cancel').click();
+    await expect.poll(() => page.getByTestId('error').isVisible(), { timeout: 5_000 }).toBe(true);
+    expect(Date.now() - cancelledAt).toBeLessThan(1500);
+    expect(await text('error')).toBe('Cancelled; the document is unchanged.');
+    expect(await page.evaluate(() => (window as unknown as HarnessWindow).harness.snapshot())).toBe(before);
+
+    // Stack again, to completion.
+    await page.evaluate(() => (window as unknown as HarnessWindow).harness.setDelay(0));
+    await page.getByTestId('stack').click();
+    await expect.poll(() => page.getByTestId('summary').isVisible(), { timeout: 60_000 }).toBe(true);
+    expect(await page.getByTestId('frame-report').count()).toBe(6);
+    await shot('done');
+    const layers = await page.evaluate(() => {
+      const fake = (window as unknown as HarnessWindow).harness.fake;
+      const doc = fake.module.app.activeDocument;
+      const group = doc.layers[0]!;
+      return { group: group.name, children: Array.from(group.layers ?? [], (l) => l.name), history: fake.historyStates(), leaks: fake.liveImageData() };
+    });
+    expect(layers.group).toMatch(/^Planewise focus stack/);
+    expect(layers.children).toEqual(['Planewise composite', ...['pcb_006', 'pcb_005', 'pcb_004', 'pcb_003', 'pcb_002', 'pcb_001'].map((n) => `${n} (aligned)`)]);
+    expect(layers.history).toEqual(['Open', 'Planewise focus stack']);
+    expect(layers.leaks).toBe(0);
+
+    // The retoucher paints pcb_003's mask black; re-composite makes the composite follow the masks.
+    const difference = await page.evaluate(async () => {
+      const fake = (window as unknown as HarnessWindow).harness.fake;
+      fake.findLayerByName('pcb_003 (aligned)')!.mask!.fill(0);
+      return true;
+    });
+    expect(difference).toBe(true);
+    await page.getByTestId('recomposite').click();
+    await expect.poll(() => page.evaluate(() => (window as unknown as HarnessWindow).harness.fake.historyStates().at(-1)), { timeout: 20_000 }).toBe('Planewise re-composite');
+    const worst = await page.evaluate(() => {
+      const fake = (window as unknown as HarnessWindow).harness.fake;
+      const withComposite = fake.render().data;
+      fake.findLayerByName('Planewise composite')!.visible = false; // direct data edit, as a user toggling the eye
+      const masksOnly = fake.render().data;
+      fake.findLayerByName('Planewise composite')!.visible = true;
+      let w = 0;
+      for (let i = 0; i < withComposite.length; i++) w = Math.max(w, Math.abs(withComposite[i]! - masksOnly[i]!));
+      return w;
+    });
+    expect(worst).toBeLessThanOrEqual(1 / 255 + 1e-6);
+
+    // Hide the sources from the summary.
+    await page.getByTestId('toggle-sources').click();
+    await expect.poll(() => page.evaluate(() => (window as unknown as HarnessWindow).harness.fake.findLayerByName('pcb_001')!.visible)).toBe(false);
+    expect(await text('toggle-sources')).toBe('Show sources');
+  }, 120_000);
+
+  it('shows a failure as one sentence and leaves the document as it was', async () => {
+    await page.goto(`${url}/?width=256`);
+    await expect.poll(() => page.getByTestId('stack').innerText(), { timeout: 20_000 }).toBe('Stack 7 frames');
+    const before = await page.evaluate(() => (window as unknown as HarnessWindow).harness.snapshot());
+    await page.evaluate(() => (window as unknown as HarnessWindow).harness.fake.failOn((c) => c.api === 'imaging.putLayerMask'));
+    await page.getByTestId('stack').click();
+    await expect.poll(() => page.getByTestId('error').isVisible(), { timeout: 30_000 }).toBe(true);
+    const message = await text('error');
+    expect(message).toMatch(/^Stacking failed: .*The document is unchanged\.$/);
+    expect(message).not.toMatch(/\n|at .*\.js/);
+    expect(await page.evaluate(() => (window as unknown as HarnessWindow).harness.snapshot())).toBe(before);
+    await shot('error');
+  }, 60_000);
+});
