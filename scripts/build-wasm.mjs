@@ -23,7 +23,7 @@ const files = Object.fromEntries(await Promise.all(sources.map(async (f) => [f, 
 const common = [
   '--target=wasm32', '-O3', '-ffreestanding', '-nostdlib', '-mbulk-memory', '-fno-math-errno',
   '-Wall', '-Wextra', '-Werror', '-Wno-unused-parameter',
-  '-Wl,--no-entry', '-Wl,--export=__heap_base', '-Wl,--initial-memory=1048576', '-Wl,--max-memory=4294967296',
+  '-Wl,--no-entry', '-Wl,--export=__heap_base', '-Wl,--initial-memory=4194304', '-Wl,--max-memory=4294967296',
   '-Wl,-z,stack-size=65536', '-Wl,--strip-all',
 ];
 await mkdir(outDir, { recursive: true });

@@ -19,15 +19,14 @@ export interface TilePlan {
  */
 export function planTiles(crop: { width: number; height: number }, margin: number, bytesPerPixel: number, budgetBytes: number, minCore = 64): TilePlan {
   const maxPixels = Math.max(1, Math.floor(budgetBytes / bytesPerPixel));
-  const fits = (w: number, h: number) => (w + 2 * margin) * (h + 2 * margin) <= maxPixels;
+  // Margins are only needed on sides that border another tile.
+  const outer = (size: number, parts: number) => Math.min(size, Math.ceil(size / parts) + (parts > 1 ? 2 * margin : 0));
   let columns = 1;
-  while (!fits(Math.ceil(crop.width / columns), Math.min(minCore, crop.height)) && Math.ceil(crop.width / columns) > minCore) columns++;
+  while (outer(crop.width, columns) * outer(crop.height, Math.ceil(crop.height / minCore)) > maxPixels && Math.ceil(crop.width / (columns + 1)) >= minCore) columns++;
+  let rows = 1;
+  while (outer(crop.width, columns) * outer(crop.height, rows) > maxPixels && Math.ceil(crop.height / (rows + 1)) >= minCore) rows++;
   const coreWidth = Math.ceil(crop.width / columns);
-  const outerWidth = Math.min(crop.width, coreWidth + (columns > 1 ? 2 * margin : 0));
-  let coreHeight = Math.floor(maxPixels / outerWidth) - 2 * margin;
-  coreHeight = Math.max(Math.min(minCore, crop.height), Math.min(crop.height, coreHeight));
-  const rows = Math.ceil(crop.height / coreHeight);
-  coreHeight = Math.ceil(crop.height / rows); // even out the bands
+  const coreHeight = Math.ceil(crop.height / rows);
   const tiles: Tile[] = [];
   for (let r = 0; r < rows; r++) {
     for (let c = 0; c < columns; c++) {

@@ -1,27 +1,32 @@
-/* Gaussian/Laplacian pyramid steps with the [1 4 6 4 1]/16 kernel, reflect borders. */
+/* Gaussian/Laplacian pyramid steps with the [1 4 6 4 1]/16 kernel, reflect borders. Both work row by row
+   through a static row buffer: a vertical pass that vectorises, then the horizontal pass. */
 #include "kernels.h"
 
 static const float B[3] = {6.0f / 16.0f, 4.0f / 16.0f, 1.0f / 16.0f};
 
+/* Widest row a pyramid step handles: the PSB format's 300000-pixel limit. */
+#define MAX_ROW 300000
+static float row_buffer[MAX_ROW];
+
 EXPORT(pyr_down)
 void pyr_down(const float *restrict src, int w, int h, float *restrict dst) {
   int dw = (w + 1) / 2, dh = (h + 1) / 2;
+  float *restrict row = row_buffer;
   for (int y = 0; y < dh; y++) {
     int cy = 2 * y;
-    const float *r[5];
-    for (int k = -2; k <= 2; k++) r[k + 2] = src + (long)reflect_index(cy + k, h) * w;
+    const float *r0 = src + (long)reflect_index(cy - 2, h) * w, *r1 = src + (long)reflect_index(cy - 1, h) * w;
+    const float *r2 = src + (long)cy * w;
+    const float *r3 = src + (long)reflect_index(cy + 1, h) * w, *r4 = src + (long)reflect_index(cy + 2, h) * w;
+    for (int x = 0; x < w; x++) row[x] = B[0] * r2[x] + B[1] * (r1[x] + r3[x]) + B[2] * (r0[x] + r4[x]);
+    float *d = dst + (long)y * dw;
     for (int x = 0; x < dw; x++) {
       int cx = 2 * x;
-      int xs[5];
-      for (int k = -2; k <= 2; k++) xs[k + 2] = reflect_index(cx + k, w);
-      float acc = 0.0f;
-      for (int i = 0; i < 5; i++) {
-        /* Vertical first, as the reference does. */
-        float col = B[0] * r[2][xs[i]] + B[1] * (r[1][xs[i]] + r[3][xs[i]]) + B[2] * (r[0][xs[i]] + r[4][xs[i]]);
-        int d = i - 2 < 0 ? 2 - i : i - 2;
-        acc += B[d] * col;
+      if (cx >= 2 && cx + 2 < w) {
+        d[x] = B[0] * row[cx] + B[1] * (row[cx - 1] + row[cx + 1]) + B[2] * (row[cx - 2] + row[cx + 2]);
+      } else {
+        d[x] = B[0] * row[cx] + B[1] * (row[reflect_index(cx - 1, w)] + row[reflect_index(cx + 1, w)]) +
+               B[2] * (row[reflect_index(cx - 2, w)] + row[reflect_index(cx + 2, w)]);
       }
-      dst[(long)y * dw + x] = acc;
     }
   }
 }
@@ -35,24 +40,32 @@ static inline int stuffed(int i, int n) {
 EXPORT(pyr_up_add)
 void pyr_up_add(const float *restrict src, int w, int h, float *restrict dst, float sign) {
   int sw = (w + 1) / 2;
+  float *restrict row = row_buffer;
   for (int y = 0; y < h; y++) {
-    int ys[5];
-    for (int k = -2; k <= 2; k++) ys[k + 2] = stuffed(y + k, h);
+    /* Vertical: the (at most three) coarse rows under this fine row, with weights 2*B. */
+    for (int x = 0; x < sw; x++) row[x] = 0.0f;
+    for (int j = 0; j < 5; j++) {
+      int yy = stuffed(y + j - 2, h);
+      if (yy < 0) continue;
+      float wj = 2.0f * B[j < 2 ? 2 - j : j - 2];
+      const float *s = src + (long)yy * sw;
+      for (int x = 0; x < sw; x++) row[x] += wj * s[x];
+    }
+    /* Horizontal: even fine x takes coarse x/2-1, x/2, x/2+1 (1/8, 3/4, 1/8); odd x the two neighbours (1/2, 1/2). */
+    float *d = dst + (long)y * w;
     for (int x = 0; x < w; x++) {
-      float acc = 0.0f;
-      for (int i = 0; i < 5; i++) {
-        int xx = stuffed(x + i - 2, w);
-        if (xx < 0) continue;
-        float col = 0.0f;
-        for (int j = 0; j < 5; j++) {
-          if (ys[j] < 0) continue;
-          int d = j - 2 < 0 ? 2 - j : j - 2;
-          col += 2.0f * B[d] * src[(long)ys[j] * sw + xx];
+      float acc;
+      if (x >= 2 && x + 2 < w) {
+        int c = x >> 1;
+        acc = (x & 1) ? 2.0f * B[1] * (row[c] + row[c + 1]) : 2.0f * B[2] * (row[c - 1] + row[c + 1]) + 2.0f * B[0] * row[c];
+      } else {
+        acc = 0.0f;
+        for (int i = 0; i < 5; i++) {
+          int xx = stuffed(x + i - 2, w);
+          if (xx >= 0) acc += 2.0f * B[i < 2 ? 2 - i : i - 2] * row[xx];
         }
-        int d = i - 2 < 0 ? 2 - i : i - 2;
-        acc += 2.0f * B[d] * col;
       }
-      dst[(long)y * w + x] += sign * acc;
+      d[x] += sign * acc;
     }
   }
 }

@@ -23,38 +23,41 @@ void warp_affine_bilinear(const float *src, int sw, int sh, float *dst, int dw, 
 }
 
 /* Catmull-Rom (Keys a = -0.5). */
-static inline void cubic_weights(double t, double *w) {
-  double t2 = t * t, t3 = t2 * t;
-  w[0] = -0.5 * t3 + t2 - 0.5 * t;
-  w[1] = 1.5 * t3 - 2.5 * t2 + 1;
-  w[2] = -1.5 * t3 + 2 * t2 + 0.5 * t;
-  w[3] = 0.5 * t3 - 0.5 * t2;
+static inline void cubic_weights(float t, float *w) {
+  float t2 = t * t, t3 = t2 * t;
+  w[0] = -0.5f * t3 + t2 - 0.5f * t;
+  w[1] = 1.5f * t3 - 2.5f * t2 + 1.0f;
+  w[2] = -1.5f * t3 + 2.0f * t2 + 0.5f * t;
+  w[3] = 0.5f * t3 - 0.5f * t2;
 }
 
+/* Coordinates in double (large images need the precision), weights and taps in float; the common case
+   of all 16 taps inside the source skips the clamping. */
 EXPORT(warp_affine_bicubic)
 void warp_affine_bicubic(const float *src, int sw, int sh, float *dst, int dw, int dh,
                          double m00, double m01, double m02, double m10, double m11, double m12) {
-  double wx[4], wy[4];
+  float wx[4], wy[4];
   for (int y = 0; y < dh; y++) {
+    double ub = m01 * y + m02, vb = m11 * y + m12;
+    float *d = dst + (long)y * dw;
     for (int x = 0; x < dw; x++) {
-      double u = m00 * x + m01 * y + m02, v = m10 * x + m11 * y + m12;
+      double u = m00 * x + ub, v = m10 * x + vb;
       double fu = floor_(u), fv = floor_(v);
       int x0 = (int)fu, y0 = (int)fv;
-      cubic_weights(u - fu, wx);
-      cubic_weights(v - fv, wy);
-      double acc = 0;
-      int interior = x0 >= 1 && y0 >= 1 && x0 + 2 < sw && y0 + 2 < sh;
-      for (int j = 0; j < 4; j++) {
-        double r = 0;
-        if (interior) {
-          const float *row = src + (long)(y0 - 1 + j) * sw + (x0 - 1);
-          r = wx[0] * row[0] + wx[1] * row[1] + wx[2] * row[2] + wx[3] * row[3];
-        } else {
+      cubic_weights((float)(u - fu), wx);
+      cubic_weights((float)(v - fv), wy);
+      float acc = 0.0f;
+      if (x0 >= 1 && y0 >= 1 && x0 + 2 < sw && y0 + 2 < sh) {
+        const float *row = src + (long)(y0 - 1) * sw + (x0 - 1);
+        for (int j = 0; j < 4; j++, row += sw) acc += wy[j] * (wx[0] * row[0] + wx[1] * row[1] + wx[2] * row[2] + wx[3] * row[3]);
+      } else {
+        for (int j = 0; j < 4; j++) {
+          float r = 0.0f;
           for (int i = 0; i < 4; i++) r += wx[i] * at(src, sw, sh, x0 - 1 + i, y0 - 1 + j);
+          acc += wy[j] * r;
         }
-        acc += wy[j] * r;
       }
-      dst[(long)y * dw + x] = (float)acc;
+      d[x] = acc;
     }
   }
 }
