@@ -57,7 +57,7 @@ describe('pipeline on a synthetic stack with ground truth', async () => {
       let worst = 0;
       whole.composite!.forEach((v, i) => (worst = Math.max(worst, Math.abs(v - tiled.composite![i]!))));
       // Depth map: tile margins cover every filter's reach, so tiles differ by rounding only. Pyramid: max-abs
-      // selection at coarse levels can flip near a tile edge; the margin (6 * 2^levels) bounds it to a few levels.
+      // selection at coarse levels can flip near a tile edge; the margin (8 * 2^levels) bounds it to a few levels.
       expect(worst).toBeLessThanOrEqual((mode === 'depthmap' ? 2 : 4) / 255 + 1e-6);
     });
   }

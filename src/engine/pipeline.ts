@@ -23,7 +23,7 @@ export interface StackOptions {
   focus: FocusMeasureOptions;
   /** Sigma (pixels) of the soft blend between neighbouring frames in the depth map; larger = softer transitions, more halo. */
   smoothing: number;
-  /** Detail levels of the pyramid (each halves the resolution). */
+  /** Detail levels of the pyramid (each halves the resolution); the tile margin doubles with each level. */
   pyramidLevels: number;
   /** Frame everything is aligned to; default the middle one. */
   reference?: number;
@@ -38,7 +38,7 @@ export const DEFAULT_STACK_OPTIONS: StackOptions = {
   memoryBudget: 512 * 1024 * 1024,
   focus: { noiseSigma: 0.8, windowSigma: 3 },
   smoothing: 6,
-  pyramidLevels: 6,
+  pyramidLevels: 5,
 };
 
 /** Confidence floor added to the focus score (squared Laplacian units); far below any real texture. */
