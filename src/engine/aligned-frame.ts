@@ -1,6 +1,7 @@
 import type { Plane } from '../wasm/arena.js';
 import type { Kernels } from '../wasm/kernels.js';
 import { compose, sourceFootprint, translation } from './geometry.js';
+import { LUMA } from './focus-measure.js';
 import { blockToPlanes } from './pixels.js';
 import type { Affine, FrameSource, Rect } from './types.js';
 
@@ -15,9 +16,40 @@ const WARP_PAD = 3;
 export async function readAlignedRegion(
   source: FrameSource, k: Kernels, frame: number, transform: Affine, gain: number[], region: Rect,
 ): Promise<Plane[]> {
+  return readAligned(source, k, frame, transform, region, source.info.channels, (src, c, scratch) => {
+    if (gain[c] === 1) return src[c]!;
+    k.scaleOffset(src[c]!.ptr, scratch.ptr, scratch.width * scratch.height, gain[c]!, 0);
+    return scratch;
+  });
+}
+
+/**
+ * Only the corrected luminance of the aligned region (what the focus measure needs): luminance is linear,
+ * so it is formed in the source geometry and warped once instead of warping every channel.
+ */
+export async function readAlignedLuminance(
+  source: FrameSource, k: Kernels, frame: number, transform: Affine, gain: number[], region: Rect,
+): Promise<Plane> {
+  const planes = await readAligned(source, k, frame, transform, region, 1, (src, _c, scratch) => {
+    const n = scratch.width * scratch.height;
+    if (src.length === 3) k.luminance(src[0]!.ptr, src[1]!.ptr, src[2]!.ptr, scratch.ptr, n, LUMA[0] * gain[0]!, LUMA[1] * gain[1]!, LUMA[2] * gain[2]!);
+    else k.scaleOffset(src[0]!.ptr, scratch.ptr, n, gain[0]!, 0);
+    return scratch;
+  });
+  return planes[0]!;
+}
+
+/**
+ * Reads the source footprint of `region`, derives `outputs` planes from it in source geometry with
+ * `prepare` (which may use a scratch plane of footprint size), and warps each into reference geometry.
+ */
+async function readAligned(
+  source: FrameSource, k: Kernels, frame: number, transform: Affine, region: Rect, outputs: number,
+  prepare: (src: Plane[], output: number, scratch: Plane) => Plane,
+): Promise<Plane[]> {
   const { width, height, channels } = source.info;
   const arena = k.arena;
-  const out = Array.from({ length: channels }, () => arena.plane(region.width, region.height));
+  const out = Array.from({ length: outputs }, () => arena.plane(region.width, region.height));
   const toFrame = compose(transform, translation(region.left, region.top));
   const footprint =
     sourceFootprint(toFrame, { left: 0, top: 0, width: region.width, height: region.height }, width, height, WARP_PAD) ??
@@ -29,10 +61,11 @@ export async function readAlignedRegion(
   }
   arena.scoped(() => {
     const src = blockToPlanes(k, block);
+    const scratch = arena.plane(footprint.width, footprint.height);
     const m = compose(translation(-footprint.left, -footprint.top), toFrame);
-    src.forEach((plane, c) => {
-      k.warpAffineBicubic(plane.ptr, plane.width, plane.height, out[c]!.ptr, region.width, region.height, ...m);
-      if (gain[c] !== 1) k.scaleOffset(out[c]!.ptr, out[c]!.ptr, region.width * region.height, gain[c]!, 0);
+    out.forEach((plane, c) => {
+      const prepared = prepare(src, c, scratch);
+      k.warpAffineBicubic(prepared.ptr, prepared.width, prepared.height, plane.ptr, region.width, region.height, ...m);
     });
   });
   return out;

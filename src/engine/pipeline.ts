@@ -1,7 +1,7 @@
 import type { Plane } from '../wasm/arena.js';
 import type { Kernels } from '../wasm/kernels.js';
 import { alignFrames, type AlignmentModel } from './align.js';
-import { readAlignedRegion } from './aligned-frame.js';
+import { readAlignedLuminance, readAlignedRegion } from './aligned-frame.js';
 import { validCrop } from './crop.js';
 import { FocusSelection } from './depthmap.js';
 import { gaussianReach } from './filters.js';
@@ -147,14 +147,19 @@ async function fuseTile(
     // Pass 1: sharpness (and pyramid detail) from every frame.
     for (let i = 0; i < n; i++) {
       await arena.scopedAsync(async () => {
-        const planes = await read(i);
-        const lum = arena.plane(w, h);
+        let lum: Plane;
+        if (pyramid) {
+          const planes = await read(i);
+          pyramid.add(planes);
+          lum = arena.plane(w, h);
+          luminanceOf(k, planes, lum);
+        } else {
+          lum = await readAlignedLuminance(source, k, i, job.transforms[i]!, job.gains[i]!, region);
+        }
         const score = arena.plane(w, h);
         const tmp = arena.plane(w, h);
-        luminanceOf(k, planes, lum);
         focusMeasure(k, lum, score, tmp, options.focus);
         selection.update(score, i);
-        pyramid?.add(planes);
       });
       await step(i, 'Measuring focus in');
     }
