@@ -122,6 +122,29 @@ describe('panel in a real browser against the fake Photoshop', () => {
     expect(await text('toggle-sources')).toBe('Show sources');
   }, 120_000);
 
+  it('falls back to the TypeScript kernels with a notice when the wasm files cannot load, and still stacks', async () => {
+    await page.goto(`${url}/?width=160&wasm=missing`);
+    await expect.poll(() => page.getByTestId('stack').innerText(), { timeout: 20_000 }).toBe('Stack 7 frames');
+    expect(await text('notice')).toMatch(/TypeScript kernels/);
+    await page.getByTestId('stack').click();
+    await expect.poll(() => page.getByTestId('summary').isVisible(), { timeout: 60_000 }).toBe(true);
+  }, 90_000);
+
+  it('refreshes the frame list when the document changes, and is usable at the minimum panel width', async () => {
+    await page.setViewportSize({ width: 240, height: 640 });
+    await page.goto(`${url}/?width=160`);
+    await expect.poll(() => page.getByTestId('frame-list').locator('li').count(), { timeout: 20_000 }).toBe(7);
+    await page.evaluate(async () => {
+      const { fake } = (window as unknown as HarnessWindow).harness as unknown as { fake: { module: { core: { executeAsModal(fn: () => Promise<void>, o: { commandName: string }): Promise<void> }; app: { activeDocument: { layers: { name: string }[] } } } } };
+      await fake.module.core.executeAsModal(async () => { fake.module.app.activeDocument.layers[0]!.name = 'renamed far frame'; }, { commandName: 'Rename' });
+    });
+    await expect.poll(() => page.getByTestId('frame-list').innerText(), { timeout: 5_000 }).toContain('renamed far frame');
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await shot('minimum-width');
+    await page.setViewportSize({ width: 300, height: 760 });
+  }, 60_000);
+
   it('shows a failure as one sentence and leaves the document as it was', async () => {
     await page.goto(`${url}/?width=256`);
     await expect.poll(() => page.getByTestId('stack').innerText(), { timeout: 20_000 }).toBe('Stack 7 frames');

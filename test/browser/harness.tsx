@@ -2,7 +2,8 @@
  * The browser harness: the real panel (src/panel/App) mounted in Chromium against the fake Photoshop,
  * holding the bundled real stack (focusstack-pcb7) as layers, with the Spectrum stand-ins. Playwright drives
  * it (test/panel.e2e.test.ts). `window.harness` exposes the fake for assertions.
- * Query: ?width=384 (frame size), ?delay=ms (Photoshop latency per imaging call, to watch a run progress).
+ * Query: ?width=384 (frame size), ?delay=ms (Photoshop latency per imaging call, to watch a run progress),
+ * ?wasm=missing (the .wasm files cannot be read, as when WebAssembly fails in UXP).
  */
 import { createRoot } from 'react-dom/client';
 import { App } from '../../src/panel/App.js';
@@ -57,7 +58,13 @@ async function main() {
       snapshot: () => JSON.stringify(fake.snapshot(), (_k, v) => (v instanceof Float32Array ? Array.from(v) : v)),
     },
   });
-  const loadPanelKernels = (notice: (m: string) => void) => loadKernels(async (f) => (await fetch(`/wasm/${f}`)).arrayBuffer(), { log: notice });
+  const wasmMissing = params.get('wasm') === 'missing';
+  const readWasm = async (file: string) => {
+    const response = await fetch(wasmMissing ? `/missing/${file}` : `/wasm/${file}`);
+    if (!response.ok) throw new Error(`cannot read ${file}`);
+    return response.arrayBuffer();
+  };
+  const loadPanelKernels = (notice: (m: string) => void) => loadKernels(readWasm, { log: notice });
   createRoot(document.getElementById('root')!).render(<App ps={fake.module} loadKernels={loadPanelKernels} />);
 }
 
