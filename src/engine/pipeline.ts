@@ -11,7 +11,7 @@ import { dequantizeInto, extractBlock, quantizePlanes } from './pixels.js';
 import { Progress, type CancelToken, type ProgressListener } from './progress.js';
 import { PyramidFusion, pyramidReach } from './pyramid.js';
 import { planTiles, type Tile } from './tiles.js';
-import type { FrameReport, FrameSource, FusionMode, OutputPlan, Rect, ResultSink, StackResult } from './types.js';
+import type { Affine, FrameReport, FrameSource, FusionMode, OutputPlan, Rect, ResultSink, StackResult } from './types.js';
 
 export interface StackOptions {
   mode: FusionMode;
@@ -121,7 +121,7 @@ interface TileJob {
   tile: Tile;
   crop: Rect;
   levels: number;
-  transforms: StackResult['frames'][number]['transform'][];
+  transforms: Affine[];
   gains: number[][];
 }
 

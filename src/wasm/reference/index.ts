@@ -102,6 +102,18 @@ export function createReferenceKernels(arena: Arena): Kernels {
     }
   }
 
+  function deinterleave(s: Uint8Array | Uint16Array, pixels: number, components: number, component: number, d: Float32Array, scale: number): void {
+    for (let i = 0; i < pixels; i++) d[i] = s[i * components + component]! * scale;
+  }
+
+  /** Round to nearest, clamp to 0..maxValue, NaN to 0. */
+  function interleave(s: Float32Array, pixels: number, components: number, component: number, d: Uint8Array | Uint16Array, scale: number, maxValue: number): void {
+    for (let i = 0; i < pixels; i++) {
+      const v = Math.floor(s[i]! * scale + 0.5);
+      d[i * components + component] = v > 0 ? (v < maxValue ? v : maxValue) : 0;
+    }
+  }
+
   /** [1 4 6 4 1]/16 taps. */
   const B = [6 / 16, 4 / 16, 1 / 16];
 
@@ -110,30 +122,16 @@ export function createReferenceKernels(arena: Arena): Kernels {
     arena,
 
     deinterleaveU8(src, pixels, components, component, dst, scale) {
-      const s = arena.u8(src, pixels * components);
-      const d = f32(dst, pixels);
-      for (let i = 0; i < pixels; i++) d[i] = s[i * components + component]! * scale;
+      deinterleave(arena.u8(src, pixels * components), pixels, components, component, f32(dst, pixels), scale);
     },
     deinterleaveU16(src, pixels, components, component, dst, scale) {
-      const s = arena.u16(src, pixels * components);
-      const d = f32(dst, pixels);
-      for (let i = 0; i < pixels; i++) d[i] = s[i * components + component]! * scale;
+      deinterleave(arena.u16(src, pixels * components), pixels, components, component, f32(dst, pixels), scale);
     },
     interleaveU8(src, pixels, components, component, dst, scale, maxValue) {
-      const s = f32(src, pixels);
-      const d = arena.u8(dst, pixels * components);
-      for (let i = 0; i < pixels; i++) {
-        const v = Math.floor(s[i]! * scale + 0.5);
-        d[i * components + component] = v > 0 ? (v < maxValue ? v : maxValue) : 0;
-      }
+      interleave(f32(src, pixels), pixels, components, component, arena.u8(dst, pixels * components), scale, maxValue);
     },
     interleaveU16(src, pixels, components, component, dst, scale, maxValue) {
-      const s = f32(src, pixels);
-      const d = arena.u16(dst, pixels * components);
-      for (let i = 0; i < pixels; i++) {
-        const v = Math.floor(s[i]! * scale + 0.5);
-        d[i * components + component] = v > 0 ? (v < maxValue ? v : maxValue) : 0;
-      }
+      interleave(f32(src, pixels), pixels, components, component, arena.u16(dst, pixels * components), scale, maxValue);
     },
 
     warpAffineBicubic(src, sw, sh, dst, dw, dh, m00, m01, m02, m10, m11, m12) {
