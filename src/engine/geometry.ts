@@ -45,16 +45,6 @@ export function resampleMap(sx: number, sy: number): Affine {
   return [sx, 0, 0.5 * sx - 0.5, 0, sy, 0.5 * sy - 0.5];
 }
 
-/** Scale, rotation (degrees) and shift of a similarity-like affine, for reports. */
-export function describe(m: Affine): { scale: number; rotationDeg: number; dx: number; dy: number } {
-  return {
-    scale: Math.sqrt(Math.abs(m[0] * m[4] - m[1] * m[3])),
-    rotationDeg: (Math.atan2(m[3], m[0]) * 180) / Math.PI,
-    dx: m[2],
-    dy: m[5],
-  };
-}
-
 /** Bounding box (integer, inclusive of bicubic support) of the source pixels a warp of `rect` reads. */
 export function sourceFootprint(m: Affine, rect: Rect, width: number, height: number, pad: number): Rect | undefined {
   const xs: number[] = [];
@@ -75,12 +65,4 @@ export function sourceFootprint(m: Affine, rect: Rect, width: number, height: nu
   const bottom = Math.min(height, Math.ceil(Math.max(...ys)) + pad + 1);
   if (right <= left || bottom <= top) return undefined;
   return { left, top, width: right - left, height: bottom - top };
-}
-
-export function intersect(a: Rect, b: Rect): Rect | undefined {
-  const left = Math.max(a.left, b.left);
-  const top = Math.max(a.top, b.top);
-  const right = Math.min(a.left + a.width, b.left + b.width);
-  const bottom = Math.min(a.top + a.height, b.top + b.height);
-  return right > left && bottom > top ? { left, top, width: right - left, height: bottom - top } : undefined;
 }
