@@ -82,6 +82,15 @@ describe('planewise stack, end to end on the bundled real stack (focusstack-pcb7
     expect(psd.children).toHaveLength(5);
   }, 60_000);
 
+  it('--slab-size adds hidden sub-stack layers between the frames and the composite', async () => {
+    const out = join(dir, 'slabs.psd');
+    const r = planewise(['stack', sample, '--out', out, '--slab-size', '4', '--slab-overlap', '1']);
+    expect(r.code).toBe(0);
+    const psd = readPsd(await readFile(out), { skipThumbnail: true, skipLayerImageData: true, skipCompositeImageData: true });
+    expect(psd.children!.map((l) => [l.name, Boolean(l.hidden)]).slice(7)).toEqual([['Slab pcb_001–pcb_004', true], ['Slab pcb_004–pcb_007', true], ['Planewise composite (pyramid)', false]]);
+    expect(planewise(['stack', sample, '--out', out, '--slab-size', '1']).code).toBe(2);
+  }, 120_000);
+
   it('depthmap mode with --reverse writes a composite', async () => {
     const r = planewise(['stack', sample, '--mode', 'depthmap', '--reverse', '--composite', join(dir, 'rev.jpg'), '--transforms', join(dir, 'rev.json')]);
     expect(r.code).toBe(0);

@@ -83,16 +83,18 @@ describe('Photoshop bridge against the fake Photoshop', () => {
     });
   }
 
-  it('real stack (focusstack-pcb7 as layers), pyramid: composite on top matches the engine', async () => {
+  it('real stack (focusstack-pcb7 as layers), pyramid with sub-stack layers: composite on top matches the engine', async () => {
     const stack = await realDocument(384);
     const { ps } = stack;
     const host = new PhotoshopHost(ps.module, await kernels(), { depthLayer: true, hideSources: true });
-    const result = await host.stack({ options: { mode: 'pyramid' } });
+    const result = await host.stack({ options: { mode: 'pyramid', slabs: { size: 4, overlap: 1 } } });
     expect(result.frames).toHaveLength(7);
     const engine = await engineComposite(stack, 8, 'pyramid');
     expect(worstDifference(ps, engine.sink.composite!, result.crop, stack.width)).toBeLessThanOrEqual(1 / 255);
     const group = resultGroup(ps);
-    expect([...group.layers!].map((l) => l.name)[0]).toMatch(/depth map/);
+    const names = [...group.layers!].map((l) => l.name);
+    expect(names.slice(0, 4)).toEqual(['Planewise depth map (near = black)', 'Planewise composite', 'Slab pcb_004–pcb_007', 'Slab pcb_001–pcb_004']);
+    expect(ps.findLayerByName('Slab pcb_001–pcb_004')!.visible).toBe(false);
     expect(ps.findLayerByName('Planewise depth map (near = black)')!.visible).toBe(false);
     expect(ps.findLayerByName('pcb_001')!.visible).toBe(false);
     expect(ps.historyStates()).toHaveLength(2);

@@ -28,6 +28,8 @@ Options:
   --reverse                the frames were shot far to near
   --align similarity|translation|none   alignment model (default similarity)
   --smoothing <px>         depth-map blend radius (default 6)
+  --slab-size <n>          also write sub-stack composites of n frames as hidden layers
+  --slab-overlap <n>       frames shared by neighbouring sub-stacks (default 1)
   --memory <MiB>           working-memory budget for fusion tiles (default 512)
   --kernels wasm-simd|wasm-scalar|typescript   force a kernel backend
   --json                   print a JSON summary on stdout
@@ -52,6 +54,8 @@ export async function run(argv: string[], io = { stdout: process.stdout, stderr:
         align: { type: 'string', default: 'similarity' },
         smoothing: { type: 'string' },
         memory: { type: 'string' },
+        'slab-size': { type: 'string' },
+        'slab-overlap': { type: 'string' },
         kernels: { type: 'string' },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
@@ -79,6 +83,10 @@ export async function run(argv: string[], io = { stdout: process.stdout, stderr:
   if (smoothing !== undefined && !(smoothing >= 0 && smoothing <= 100)) return usage('--smoothing must be a number of pixels, 0..100');
   const memory = values.memory === undefined ? undefined : Number(values.memory);
   if (memory !== undefined && !(memory >= 16)) return usage('--memory must be at least 16 (MiB)');
+  const slabSize = values['slab-size'] === undefined ? undefined : Number(values['slab-size']);
+  const slabOverlap = values['slab-overlap'] === undefined ? 1 : Number(values['slab-overlap']);
+  if (slabSize !== undefined && !(Number.isInteger(slabSize) && slabSize >= 2)) return usage('--slab-size must be a whole number of frames, at least 2');
+  if (!(Number.isInteger(slabOverlap) && slabOverlap >= 0 && slabOverlap < (slabSize ?? Infinity))) return usage('--slab-overlap must be a whole number smaller than --slab-size');
   if (values.kernels && !['wasm-simd', 'wasm-scalar', 'typescript'].includes(values.kernels)) return usage('--kernels must be wasm-simd, wasm-scalar or typescript');
   if (!values.out && !values.composite && !values.depth && !values.transforms) return usage('nothing to write: give --out, --composite, --depth or --transforms');
 
@@ -105,6 +113,7 @@ export async function run(argv: string[], io = { stdout: process.stdout, stderr:
         alignment: values.align as 'similarity' | 'translation' | 'none',
         ...(smoothing !== undefined ? { smoothing } : {}),
         ...(memory !== undefined ? { memoryBudget: memory * 1024 * 1024 } : {}),
+        ...(slabSize !== undefined ? { slabs: { size: slabSize, overlap: slabOverlap } } : {}),
       },
       onProgress: display.update,
       signal: abort.signal,

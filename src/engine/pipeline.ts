@@ -10,8 +10,9 @@ import { MaskStack } from './masks.js';
 import { dequantizeInto, extractBlock, quantizePlanes } from './pixels.js';
 import { Progress, type CancelToken, type ProgressListener } from './progress.js';
 import { PyramidFusion, pyramidReach } from './pyramid.js';
+import { concurrentSlabs, planSlabs, SlabComposer, type SlabOptions } from './slabs.js';
 import { planTiles, type Tile } from './tiles.js';
-import type { Affine, FrameReport, FrameSource, FusionMode, OutputPlan, Rect, ResultSink, StackResult } from './types.js';
+import type { Affine, FrameReport, FrameSource, FusionMode, OutputPlan, PixelBlock, Rect, ResultSink, SlabRange, StackResult } from './types.js';
 
 export interface StackOptions {
   mode: FusionMode;
@@ -27,6 +28,8 @@ export interface StackOptions {
   pyramidLevels: number;
   /** Frame everything is aligned to; default the middle one. */
   reference?: number;
+  /** Also write sub-stack (slab) composites as layers; off when undefined. */
+  slabs?: SlabOptions;
   onProgress?: ProgressListener;
   cancel?: CancelToken;
 }
@@ -51,6 +54,8 @@ const SCORE_FLOOR = 1e-9;
  * frame's pyramids while building (3 x 4/3) ≈ 11 more. The bench checks these against the arena's peak.
  */
 const BYTES_PER_PIXEL: Record<FusionMode, number> = { depthmap: 19 * 4, pyramid: 30 * 4 };
+/** Per open slab: a pyramid's fused levels and scores ((3 + 1) x 4/3 planes), or a weighted sum (3 + 1 planes). */
+const SLAB_BYTES_PER_PIXEL: Record<FusionMode, number> = { depthmap: 4 * 4, pyramid: 6 * 4 };
 
 /**
  * The whole run: align (one downscaled read per frame), plan crop and tiles, then per tile stream every frame
@@ -73,9 +78,11 @@ export async function stackFrames(source: FrameSource, sink: ResultSink, k: Kern
   const levels = Math.max(1, Math.min(options.pyramidLevels, Math.floor(Math.log2(Math.min(crop.width, crop.height) / 4))));
   const depthReach = focusMeasureReach(options.focus) + gaussianReach(options.smoothing) + 2;
   const margin = options.mode === 'pyramid' ? Math.max(depthReach, pyramidReach(levels)) : depthReach;
-  const plan = planTiles(crop, margin, BYTES_PER_PIXEL[options.mode], options.memoryBudget);
+  const slabs = planSlabs(n, options.slabs);
+  const bytesPerPixel = BYTES_PER_PIXEL[options.mode] + concurrentSlabs(slabs) * SLAB_BYTES_PER_PIXEL[options.mode];
+  const plan = planTiles(crop, margin, bytesPerPixel, options.memoryBudget);
 
-  const outputPlan: OutputPlan = { crop, channels: info.channels, bitDepth: info.bitDepth, layerOrder: [...Array(n).keys()], mode: options.mode };
+  const outputPlan: OutputPlan = { crop, channels: info.channels, bitDepth: info.bitDepth, layerOrder: [...Array(n).keys()], slabs, mode: options.mode };
   await sink.begin(outputPlan);
   try {
     const work = plan.tiles.length * n * 2;
@@ -86,7 +93,7 @@ export async function stackFrames(source: FrameSource, sink: ResultSink, k: Kern
       await progress.checkpoint();
     };
     for (const tile of plan.tiles) {
-      await fuseTile(source, sink, k, options, { tile, crop, levels, transforms: alignment.transforms, gains: alignment.gains }, step);
+      await fuseTile(source, sink, k, options, { tile, crop, levels, slabs, transforms: alignment.transforms, gains: alignment.gains }, step);
     }
     const tFused = Date.now();
     const frames: FrameReport[] = info.frames.map((f, i) => ({
@@ -121,6 +128,7 @@ interface TileJob {
   tile: Tile;
   crop: Rect;
   levels: number;
+  slabs: SlabRange[];
   transforms: Affine[];
   gains: number[][];
 }
@@ -139,10 +147,20 @@ async function fuseTile(
   const coreY = core.top - outer.top;
   const arena = k.arena;
   const read = (i: number) => readAlignedRegion(source, k, i, job.transforms[i]!, job.gains[i]!, region);
+  /** The tile's core of some planes, quantised, copied out of the arena (synchronously: the arena is a stack). */
+  const extract = (planes: Plane[]): PixelBlock => arena.scoped(() => {
+    const quantized = quantizePlanes(k, planes, info.bitDepth);
+    return extractBlock(k, quantized, w, info.channels, info.bitDepth, coreX, coreY, core.width, core.height);
+  });
 
   await arena.scopedAsync(async () => {
     const selection = new FocusSelection(k, w, h);
     const pyramid = options.mode === 'pyramid' ? new PyramidFusion(k, w, h, info.channels, job.levels) : undefined;
+    const slabs = new SlabComposer(k, job.slabs, options.mode, w, h, info.channels, job.levels);
+    const finished: Promise<void>[] = [];
+    const emitSlab = (slab: number, planes: Plane[]) => {
+      finished.push(sink.writeSlabTile(slab, core, extract(planes)));
+    };
 
     // Pass 1: sharpness (and pyramid detail) from every frame.
     for (let i = 0; i < n; i++) {
@@ -151,6 +169,8 @@ async function fuseTile(
         if (pyramid) {
           const planes = await read(i);
           pyramid.add(planes);
+          slabs.addPyramid(i, planes, emitSlab);
+          await Promise.all(finished.splice(0));
           lum = arena.plane(w, h);
           luminanceOf(k, planes, lum);
         } else {
@@ -176,6 +196,8 @@ async function fuseTile(
         const weight = arena.plane(w, h);
         const tmp = arena.plane(w, h);
         selection.weight(i, options.smoothing, weight, tmp);
+        slabs.addWeighted(i, planes, weight, emitSlab);
+        await Promise.all(finished.splice(0));
         const mask = masks.add(i, planes, weight);
         await sink.writeFrameTile(
           i,
@@ -187,9 +209,8 @@ async function fuseTile(
       await step(i, 'Blending');
     }
 
+    await sink.writeCompositeTile(core, extract(fused ?? masks.composite));
     await arena.scopedAsync(async () => {
-      const composite = quantizePlanes(k, fused ?? masks.composite, info.bitDepth);
-      await sink.writeCompositeTile(core, extractBlock(k, composite, w, info.channels, info.bitDepth, coreX, coreY, core.width, core.height));
       const depth = arena.plane(w, h);
       masks.depth(n, depth);
       const depth8 = quantizePlanes(k, [depth], 8);

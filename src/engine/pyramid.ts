@@ -52,8 +52,14 @@ export class PyramidFusion {
     }
     this.fused = Array.from({ length: channels }, () => sizes.map(([w, h]) => arena.plane(w, h)));
     this.best = sizes.slice(0, levels).map(([w, h]) => arena.plane(w, h));
-    for (const p of this.fused.flat()) arena.planeData(p).fill(0);
-    for (const p of this.best) arena.planeData(p).fill(-1);
+    this.reset();
+  }
+
+  /** Empties the accumulators so the same memory fuses another set of frames. */
+  reset(): void {
+    for (const p of this.fused.flat()) this.k.arena.planeData(p).fill(0);
+    for (const p of this.best) this.k.arena.planeData(p).fill(-1);
+    this.frames = 0;
   }
 
   add(planes: Plane[]): void {

@@ -59,6 +59,12 @@ export interface FrameSource {
   read(frame: number, request?: ReadRequest): Promise<PixelBlock>;
 }
 
+/** A sub-stack: frames first..last (inclusive, stack order) fused on their own into a slab layer. */
+export interface SlabRange {
+  first: number;
+  last: number;
+}
+
 /** The plan a sink is told before any pixels arrive. */
 export interface OutputPlan {
   /** Output canvas = the crop, in reference-frame coordinates. */
@@ -67,6 +73,8 @@ export interface OutputPlan {
   bitDepth: BitDepth;
   /** Frame indices in output layer order, bottom to top (the composite comes above them). */
   layerOrder: number[];
+  /** Sub-stack composites to write (empty when slabs are off), each as its own layer above the frames. */
+  slabs: SlabRange[];
   mode: FusionMode;
 }
 
@@ -76,6 +84,8 @@ export interface ResultSink {
   /** Aligned frame pixels and its layer mask (single channel) for one tile. Tiles of a frame may come in any order. */
   writeFrameTile(frame: number, rect: Rect, pixels: PixelBlock, mask: PixelBlock): Promise<void>;
   writeCompositeTile(rect: Rect, pixels: PixelBlock): Promise<void>;
+  /** One tile of slab `slab`'s composite (index into OutputPlan.slabs). */
+  writeSlabTile(slab: number, rect: Rect, pixels: PixelBlock): Promise<void>;
   /** Depth map tile, 8-bit, 0 = first (near) frame, 255 = last (far) frame. */
   writeDepthTile(rect: Rect, depth: Uint8Array): Promise<void>;
   /** All tiles written. */

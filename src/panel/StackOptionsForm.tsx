@@ -25,6 +25,10 @@ export function StackOptionsForm(props: { options: PanelOptions; disabled: boole
           <Slider label="Depth-map smoothing (px)" min={1} max={20} value={o.smoothing} onChange={(smoothing) => set({ smoothing })} testId="smoothing" />
           <Slider label="Focus window (px)" min={1} max={8} value={o.focusWindow} onChange={(focusWindow) => set({ focusWindow })} testId="focus-window" />
           <Slider label="Noise suppression (px)" min={0} max={3} step={0.1} value={o.noise} onChange={(noise) => set({ noise })} testId="noise" />
+          <Slider label="Sub-stack layers: frames each (0 = none)" min={0} max={50} value={o.slabSize} onChange={(slabSize) => set({ slabSize })} testId="slab-size" />
+          {o.slabSize >= 2 && (
+            <Slider label="Sub-stack overlap (frames)" min={0} max={Math.max(0, o.slabSize - 1)} value={Math.min(o.slabOverlap, o.slabSize - 1)} onChange={(slabOverlap) => set({ slabOverlap })} testId="slab-overlap" />
+          )}
           <Checkbox checked={o.depthLayer} disabled={props.disabled} onChange={(depthLayer) => set({ depthLayer })} testId="depth-layer">Add a depth-map layer</Checkbox>
           <Checkbox checked={o.hideSources} disabled={props.disabled} onChange={(hideSources) => set({ hideSources })} testId="hide-sources">Hide the source layers afterwards</Checkbox>
         </div>

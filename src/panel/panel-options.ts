@@ -7,6 +7,9 @@ export interface PanelOptions {
   smoothing: number;
   focusWindow: number;
   noise: number;
+  /** Frames per sub-stack layer; 0 = no sub-stack layers. */
+  slabSize: number;
+  slabOverlap: number;
   depthLayer: boolean;
   hideSources: boolean;
 }
@@ -17,10 +20,18 @@ export const DEFAULT_PANEL_OPTIONS: PanelOptions = {
   smoothing: 6,
   focusWindow: 3,
   noise: 0.8,
+  slabSize: 0,
+  slabOverlap: 1,
   depthLayer: false,
   hideSources: false,
 };
 
 export function engineOptions(o: PanelOptions): NonNullable<StackRequest['options']> {
-  return { mode: o.mode, alignment: o.alignment, smoothing: o.smoothing, focus: { windowSigma: o.focusWindow, noiseSigma: o.noise } };
+  return {
+    mode: o.mode,
+    alignment: o.alignment,
+    smoothing: o.smoothing,
+    focus: { windowSigma: o.focusWindow, noiseSigma: o.noise },
+    ...(o.slabSize >= 2 ? { slabs: { size: o.slabSize, overlap: Math.min(o.slabOverlap, o.slabSize - 1) } } : {}),
+  };
 }

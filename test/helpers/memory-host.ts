@@ -43,6 +43,7 @@ export class MemorySink implements ResultSink {
   plan?: OutputPlan;
   layers: Float32Array[] = [];
   masks: Float32Array[] = [];
+  slabs: Float32Array[] = [];
   composite?: Float32Array;
   depth?: Uint8Array;
   result?: StackResult;
@@ -55,6 +56,7 @@ export class MemorySink implements ResultSink {
     const n = plan.layerOrder.length;
     this.layers = Array.from({ length: n }, () => new Float32Array(width * height * plan.channels));
     this.masks = Array.from({ length: n }, () => new Float32Array(width * height));
+    this.slabs = plan.slabs.map(() => new Float32Array(width * height * plan.channels).fill(NaN));
     this.composite = new Float32Array(width * height * plan.channels);
     this.depth = new Uint8Array(width * height);
     this.writes = new Uint8Array(width * height);
@@ -74,6 +76,10 @@ export class MemorySink implements ResultSink {
   async writeFrameTile(frame: number, rect: Rect, pixels: PixelBlock, mask: PixelBlock): Promise<void> {
     this.put(this.layers[frame]!, rect, pixels, this.plan!.channels);
     this.put(this.masks[frame]!, rect, mask, 1);
+  }
+
+  async writeSlabTile(slab: number, rect: Rect, pixels: PixelBlock): Promise<void> {
+    this.put(this.slabs[slab]!, rect, pixels, this.plan!.channels);
   }
 
   async writeCompositeTile(rect: Rect, pixels: PixelBlock): Promise<void> {

@@ -26,7 +26,7 @@ export const COMPOSITE_EXTENSIONS = ['.tif', '.tiff', '.png', '.jpg', '.jpeg'];
 export class FileSink implements ResultSink {
   private plan?: OutputPlan;
   private psd?: PsdWriter;
-  private layerSpools = new Map<number, { pixels: RasterSpool; mask: RasterSpool }>();
+  private layerSpools = new Map<number, { pixels: RasterSpool; mask?: RasterSpool }>();
   private composite?: RasterSpool;
   private depth?: RasterSpool;
   private readonly pending: string[] = [];
@@ -51,6 +51,7 @@ export class FileSink implements ResultSink {
           depth: bitDepth,
           layers: [
             ...plan.layerOrder.map((i) => ({ name: layerName(this.frameNames[i]!), hasMask: true })),
+            ...plan.slabs.map((s) => ({ name: `Slab ${layerName(this.frameNames[s.first]!)}–${layerName(this.frameNames[s.last]!)}`, hasMask: false, hidden: true })),
             { name: `Planewise composite (${plan.mode === 'pyramid' ? 'pyramid' : 'depth map'})`, hasMask: false },
           ],
           format: 'auto',
@@ -71,10 +72,18 @@ export class FileSink implements ResultSink {
   }
 
   async writeFrameTile(frame: number, rect: Rect, pixels: PixelBlock, mask: PixelBlock): Promise<void> {
+    await this.writeLayerTile(this.plan!.layerOrder.indexOf(frame), rect, pixels, mask);
+  }
+
+  async writeSlabTile(slab: number, rect: Rect, pixels: PixelBlock): Promise<void> {
+    await this.writeLayerTile(this.plan!.layerOrder.length + slab, rect, pixels);
+  }
+
+  /** Full-width tiles go straight into the PSD; narrower ones wait in raw spools until finish(). */
+  private async writeLayerTile(layer: number, rect: Rect, pixels: PixelBlock, mask?: PixelBlock): Promise<void> {
     if (!this.psd) return;
-    const layer = this.plan!.layerOrder.indexOf(frame);
     if (this.fullWidth(rect)) {
-      await this.psd.writeLayerBand(layer, rect.top, pixels.data, mask.data);
+      await this.psd.writeLayerBand(layer, rect.top, pixels.data, mask?.data);
       return;
     }
     let spool = this.layerSpools.get(layer);
@@ -83,12 +92,12 @@ export class FileSink implements ResultSink {
       const bytes = bitDepth === 16 ? 2 : 1;
       spool = {
         pixels: await RasterSpool.create(join(this.tempDir, `layer-${layer}.raw`), crop.width, crop.height, channels, bytes),
-        mask: await RasterSpool.create(join(this.tempDir, `mask-${layer}.raw`), crop.width, crop.height, 1, bytes),
+        ...(mask ? { mask: await RasterSpool.create(join(this.tempDir, `mask-${layer}.raw`), crop.width, crop.height, 1, bytes) } : {}),
       };
       this.layerSpools.set(layer, spool);
     }
     await spool.pixels.writeRect(rect, pixels.data);
-    await spool.mask.writeRect(rect, mask.data);
+    if (mask) await spool.mask!.writeRect(rect, mask.data);
   }
 
   async writeCompositeTile(rect: Rect, pixels: PixelBlock): Promise<void> {
@@ -100,18 +109,18 @@ export class FileSink implements ResultSink {
   }
 
   async finish(result: StackResult): Promise<void> {
-    const { crop, channels, bitDepth, layerOrder } = this.plan!;
+    const { crop, channels, bitDepth, layerOrder, slabs } = this.plan!;
     const band = 256;
     for (const [layer, spool] of this.layerSpools) {
       for (let top = 0; top < crop.height; top += band) {
         const rect = { left: 0, top, width: crop.width, height: Math.min(band, crop.height - top) };
-        await this.psd!.writeLayerBand(layer, top, await spool.pixels.readRect(rect), await spool.mask.readRect(rect));
+        await this.psd!.writeLayerBand(layer, top, await spool.pixels.readRect(rect), spool.mask ? await spool.mask.readRect(rect) : undefined);
       }
     }
     if (this.psd && this.composite) {
       for (let top = 0; top < crop.height; top += band) {
         const rect = { left: 0, top, width: crop.width, height: Math.min(band, crop.height - top) };
-        await this.psd.writeLayerBand(layerOrder.length, top, await this.composite.readRect(rect));
+        await this.psd.writeLayerBand(layerOrder.length + slabs.length, top, await this.composite.readRect(rect));
       }
     }
     if (this.outputs.composite && this.composite) {
@@ -165,7 +174,7 @@ export class FileSink implements ResultSink {
   private async closeSpools(): Promise<void> {
     for (const s of this.layerSpools.values()) {
       await s.pixels.close();
-      await s.mask.close();
+      await s.mask?.close();
     }
     this.layerSpools.clear();
     await this.composite?.close();

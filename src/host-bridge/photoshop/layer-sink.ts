@@ -15,11 +15,13 @@ export interface LayerOutputs {
  * frames become NEW pixel layers (the originals stay untouched: the user keeps the unaligned frames, and
  * a Background layer, which cannot take a mask, works like any other frame). All go into one group:
  * aligned frames bottom to top each with a user layer mask, the composite on top, optionally the depth map.
+ * Sub-stack (slab) composites, when asked for, go between the frames and the composite, hidden.
  * Tiles are written with putPixels / putLayerMask (replace: false) at their position on the canvas.
  */
 export class LayerSink implements ResultSink {
   private plan?: OutputPlan;
   private frameLayers: PsLayer[] = [];
+  private slabLayers: PsLayer[] = [];
   private composite?: PsLayer;
   private depth?: PsLayer;
   group?: PsLayer;
@@ -47,6 +49,9 @@ export class LayerSink implements ResultSink {
       return layer;
     };
     for (const i of plan.layerOrder) this.frameLayers[i] = await make(`${this.frames[i]!.name} (aligned)`, true);
+    for (const slab of plan.slabs) {
+      this.slabLayers.push(await make(`Slab ${this.frames[slab.first]!.name}–${this.frames[slab.last]!.name}`, false));
+    }
     this.composite = await make('Planewise composite', false);
     if (this.outputs.depthLayer) {
       this.depth = await make('Planewise depth map (near = black)', false);
@@ -104,6 +109,10 @@ export class LayerSink implements ResultSink {
     }
   }
 
+  async writeSlabTile(slab: number, rect: Rect, pixels: PixelBlock): Promise<void> {
+    await this.putPixels(this.slabLayers[slab]!, rect, pixels);
+  }
+
   async writeCompositeTile(rect: Rect, pixels: PixelBlock): Promise<void> {
     await this.putPixels(this.composite!, rect, pixels);
   }
@@ -119,7 +128,8 @@ export class LayerSink implements ResultSink {
   }
 
   async finish(): Promise<void> {
-    if (this.depth) this.depth.visible = false;
+    // Slab and depth layers are material for retouching, hidden so the composite is what shows.
+    for (const layer of [...this.slabLayers, ...(this.depth ? [this.depth] : [])]) layer.visible = false;
     if (this.outputs.hideSources) {
       for (const f of this.frames) {
         const layer = findLayer(this.stack.doc.layers, f.id);
