@@ -27,7 +27,7 @@ Options:
                            truer colour and less halo, softer transitions
   --reverse                the frames were shot far to near
   --align similarity|translation|none   alignment model (default similarity)
-  --smoothing <px>         depth-map blend radius (default 6)
+  --smoothing <px>         depth-map blend radius (default 2; larger is smoother, with wider halos)
   --slab-size <n>          also write sub-stack composites of n frames as hidden layers
   --slab-overlap <n>       frames shared by neighbouring sub-stacks (default 1)
   --memory <MiB>           working-memory budget for fusion tiles (default 512)

@@ -10,7 +10,7 @@ import type { StackResult } from '../engine/types.js';
 export { CancelledError } from '../engine/progress.js';
 export type { ProgressEvent, ProgressListener } from '../engine/progress.js';
 export type { StackResult, FrameReport } from '../engine/types.js';
-export type { StackOptions } from '../engine/pipeline.js';
+export { DEFAULT_STACK_OPTIONS, type StackOptions } from '../engine/pipeline.js';
 
 export class InputError extends Error {
   constructor(message: string) {

@@ -22,8 +22,8 @@ export function StackOptionsForm(props: { options: PanelOptions; disabled: boole
         <div className="expert" data-testid="expert-section">
           <Picker label="Alignment" value={o.alignment} testId="alignment" onChange={(alignment) => set({ alignment })}
             options={[{ value: 'similarity', label: 'Scale, rotation and shift' }, { value: 'translation', label: 'Shift only' }, { value: 'none', label: 'None (already aligned)' }]} />
-          <Slider label="Depth-map smoothing (px)" min={1} max={20} value={o.smoothing} onChange={(smoothing) => set({ smoothing })} testId="smoothing" />
-          <Slider label="Focus window (px)" min={1} max={8} value={o.focusWindow} onChange={(focusWindow) => set({ focusWindow })} testId="focus-window" />
+          <Slider label="Depth-map smoothing (px)" min={0.5} max={20} step={0.5} value={o.smoothing} onChange={(smoothing) => set({ smoothing })} testId="smoothing" />
+          <Slider label="Focus window (px)" min={0.5} max={8} step={0.5} value={o.focusWindow} onChange={(focusWindow) => set({ focusWindow })} testId="focus-window" />
           <Slider label="Noise suppression (px)" min={0} max={3} step={0.1} value={o.noise} onChange={(noise) => set({ noise })} testId="noise" />
           <Slider label="Sub-stack layers: frames each (0 = none)" min={0} max={50} value={o.slabSize} onChange={(slabSize) => set({ slabSize })} testId="slab-size" />
           {o.slabSize >= 2 && (

@@ -1,4 +1,4 @@
-import type { StackRequest } from '../host-bridge/index.js';
+import { DEFAULT_STACK_OPTIONS, type StackRequest } from '../host-bridge/index.js';
 
 /** What the panel lets the user choose, with the defaults a first run should use. */
 export interface PanelOptions {
@@ -15,11 +15,11 @@ export interface PanelOptions {
 }
 
 export const DEFAULT_PANEL_OPTIONS: PanelOptions = {
-  mode: 'pyramid',
-  alignment: 'similarity',
-  smoothing: 6,
-  focusWindow: 3,
-  noise: 0.8,
+  mode: DEFAULT_STACK_OPTIONS.mode,
+  alignment: DEFAULT_STACK_OPTIONS.alignment,
+  smoothing: DEFAULT_STACK_OPTIONS.smoothing,
+  focusWindow: DEFAULT_STACK_OPTIONS.focus.windowSigma,
+  noise: DEFAULT_STACK_OPTIONS.focus.noiseSigma,
   slabSize: 0,
   slabOverlap: 1,
   depthLayer: false,
