@@ -4,7 +4,7 @@
  * user's Cancel can land, then throws CancelledError if cancellation was requested.
  */
 
-export type Stage = 'reading' | 'aligning' | 'fusing' | 'writing';
+export type Stage = 'aligning' | 'fusing' | 'writing';
 
 export interface ProgressEvent {
   stage: Stage;
@@ -41,8 +41,8 @@ export function cancelTokenFrom(signal: AbortSignal): CancelToken {
 }
 
 /** Relative cost of each stage, for an overall bar that moves at a roughly even pace. */
-const STAGE_WEIGHTS: Record<Stage, number> = { reading: 0.05, aligning: 0.2, fusing: 0.6, writing: 0.15 };
-const STAGE_ORDER: Stage[] = ['reading', 'aligning', 'fusing', 'writing'];
+const STAGE_WEIGHTS: Record<Stage, number> = { aligning: 0.2, fusing: 0.65, writing: 0.15 };
+const STAGE_ORDER: Stage[] = ['aligning', 'fusing', 'writing'];
 
 export class Progress {
   private readonly started = now();

@@ -2,7 +2,7 @@ import type { ProgressEvent } from '../host-bridge/index.js';
 import { formatSeconds } from './messages.js';
 import { Button, ProgressBar } from './spectrum.js';
 
-const STAGES: Record<ProgressEvent['stage'], string> = { reading: 'Reading', aligning: 'Aligning', fusing: 'Fusing', writing: 'Writing' };
+const STAGES: Record<ProgressEvent['stage'], string> = { aligning: 'Aligning', fusing: 'Fusing', writing: 'Writing' };
 
 /** Progress during a run: stage, frame, time left, and a Cancel that lands within a second. */
 export function RunStatus(props: { progress?: ProgressEvent; cancelling: boolean; onCancel: () => void }) {

@@ -6,7 +6,6 @@ type SpAttributes = React.HTMLAttributes<HTMLElement> & React.RefAttributes<HTML
 };
 
 declare module 'react' {
-  // eslint-disable-next-line @typescript-eslint/no-namespace
   namespace JSX {
     interface IntrinsicElements {
       'sp-button': SpAttributes;
