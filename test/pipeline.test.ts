@@ -91,6 +91,18 @@ describe('pipeline on a synthetic stack with ground truth', async () => {
     expect(events).toBeGreaterThan(0);
   });
 
+  it('flags a stray frame before fusion, and the frames after it still align', async () => {
+    const { stack: other } = syntheticSource({ ...scene, seed: 99 });
+    const { stack: truth, source: stray } = syntheticSource(scene);
+    stray.frames[5] = other.quantizeFrame(5);
+    const result = await stackFrames(stray, new MemorySink(), await kernels(), { mode: 'depthmap' });
+    expect(result.frames[5]!.warning).toMatch(/matches its neighbour poorly|did not converge/);
+    for (const i of [0, 1, 2, 3, 6, 7]) {
+      expect(result.frames[i]!.warning).toBeUndefined();
+      expect(transformError(result.frames[i]!.transform, truth.transforms[i]!, truth.width, truth.height)).toBeLessThan(0.5);
+    }
+  });
+
   it('refuses a single frame', async () => {
     const { source: one } = syntheticSource({ ...scene, frames: 1 });
     await expect(stackFrames(one, new MemorySink(), await kernels())).rejects.toThrow(/at least two frames/);

@@ -26,8 +26,10 @@ export interface Alignment {
   warnings: (string | undefined)[];
 }
 
-/** Neighbour-to-neighbour estimate: maps coordinates of frame i-1 to frame i (analysis resolution). */
+/** Neighbour-to-neighbour estimate: maps coordinates of frame `from` to frame `to` (analysis resolution). */
 interface PairEstimate {
+  from: number;
+  to: number;
   warp: Affine;
   /** Per channel: mean of frame i over mean of frame i-1 in their overlap. */
   ratio: number[];
@@ -46,7 +48,9 @@ const MIN_LEVEL_SIDE = 24;
 /**
  * Alignment pass. Every frame is read once, downscaled, and aligned to its neighbour (neighbours differ least
  * in focus, so they register most reliably); the chain of neighbour warps is then composed toward the
- * reference frame. Only two frames' analysis images are held at a time, whatever the stack size.
+ * reference frame. A frame that does not register keeps the previous frame as the template for the next
+ * one, so one stray frame cannot break the chain for the frames after it. Only two frames' analysis images
+ * are held at a time, whatever the stack size.
  */
 export async function alignFrames(
   source: FrameSource, k: Kernels, options: AlignOptions, progress: Progress,
@@ -60,9 +64,11 @@ export async function alignFrames(
   let fullToAnalysis: Affine = IDENTITY;
 
   await arena.scopedAsync(async () => {
-    // Arena layout: [previous frame][current frame][scratch]; after each pair the current frame moves down.
+    // Arena layout: [template frame][current frame][scratch]; a registered current frame moves down.
     const base = arena.mark();
     let previous: AnalysisFrame | undefined;
+    let template = -1;
+    let afterTemplate = base;
     for (let i = 0; i < n; i++) {
       await progress.checkpoint();
       progress.report('aligning', i, n, i, `Aligning ${frames[i]!.name}`);
@@ -74,9 +80,16 @@ export async function alignFrames(
       }
       const current = buildAnalysisFrame(k, blockToPlanes(k, block));
       if (previous) {
-        pairs.push(options.model === 'none' ? identityPair(current) : estimatePair(k, previous, current, options.model));
+        const pair = options.model === 'none' ? identityPair(current) : estimatePair(k, previous, current, options.model);
+        pairs.push({ ...pair, from: template, to: i });
+        if (!pair.converged) {
+          arena.release(afterTemplate);
+          continue;
+        }
       }
       previous = relocate(k, current, base);
+      template = i;
+      afterTemplate = arena.mark();
     }
   });
 
@@ -122,7 +135,7 @@ function buildAnalysisFrame(k: Kernels, colour: Plane[]): AnalysisFrame {
   return { colour, pyramid };
 }
 
-function identityPair(frame: AnalysisFrame): PairEstimate {
+function identityPair(frame: AnalysisFrame): Omit<PairEstimate, 'from' | 'to'> {
   return { warp: IDENTITY, ratio: frame.colour.map(() => 1), residual: 0, converged: true };
 }
 
@@ -130,7 +143,7 @@ function identityPair(frame: AnalysisFrame): PairEstimate {
  * Forward-additive Gauss-Newton (Lucas-Kanade) on a similarity warp with gain and bias, coarse to fine.
  * Template = previous frame, image = current frame, so the warp maps previous-frame coordinates to current.
  */
-function estimatePair(k: Kernels, prev: AnalysisFrame, cur: AnalysisFrame, model: AlignmentModel): PairEstimate {
+function estimatePair(k: Kernels, prev: AnalysisFrame, cur: AnalysisFrame, model: AlignmentModel): Omit<PairEstimate, 'from' | 'to'> {
   const arena = k.arena;
   return arena.scoped(() => {
     const levels = Math.min(prev.pyramid.length, cur.pyramid.length);
@@ -259,30 +272,62 @@ function channelRatios(k: Kernels, prev: AnalysisFrame, cur: AnalysisFrame, warp
   });
 }
 
-/** Composes neighbour warps toward the reference and converts them to full-resolution coordinates. */
+/**
+ * Composes the pair warps outward from the reference (the pairs form a tree rooted at frame 0, each frame
+ * registered against one earlier template) and converts them to full-resolution coordinates. Each frame's
+ * residual and warning come from the pair that links it toward the reference.
+ */
 function chain(pairs: PairEstimate[], reference: number, n: number, fullToAnalysis: Affine, channels: number): Alignment {
-  const analysisT: Affine[] = new Array(n);
+  const analysisT: (Affine | undefined)[] = new Array(n).fill(undefined);
   const gains: number[][] = new Array(n);
   const residuals = new Array<number>(n).fill(0);
   const warnings: (string | undefined)[] = new Array(n).fill(undefined);
   analysisT[reference] = IDENTITY;
   gains[reference] = new Array<number>(channels).fill(1);
-  // pairs[i-1] maps frame i-1 -> frame i.
-  for (let i = reference + 1; i < n; i++) {
-    const p = pairs[i - 1]!;
-    analysisT[i] = compose(p.warp, analysisT[i - 1]!);
-    gains[i] = gains[i - 1]!.map((g, c) => g / p.ratio[c]!);
-    residuals[i] = p.residual;
-    if (!p.converged) warnings[i] = 'alignment did not converge against the previous frame';
-  }
-  for (let i = reference - 1; i >= 0; i--) {
-    const p = pairs[i]!;
-    analysisT[i] = compose(invert(p.warp), analysisT[i + 1]!);
-    gains[i] = gains[i + 1]!.map((g, c) => g * p.ratio[c]!);
-    residuals[i] = p.residual;
-    if (!p.converged) warnings[i] = 'alignment did not converge against the next frame';
+  const queue = [reference];
+  const reach = (frame: number, transform: Affine, gain: number[], p: PairEstimate, other: string) => {
+    analysisT[frame] = transform;
+    gains[frame] = gain;
+    residuals[frame] = p.residual;
+    if (!p.converged) warnings[frame] = `alignment did not converge against ${other}`;
+    queue.push(frame);
+  };
+  while (queue.length) {
+    const k = queue.shift()!;
+    for (const p of pairs) {
+      if (p.from === k && !analysisT[p.to]) {
+        reach(p.to, compose(p.warp, analysisT[k]!), gains[k]!.map((g, c) => g / p.ratio[c]!), p, 'the frame before it');
+      } else if (p.to === k && !analysisT[p.from]) {
+        reach(p.from, compose(invert(p.warp), analysisT[k]!), gains[k]!.map((g, c) => g * p.ratio[c]!), p, 'the frame after it');
+      }
+    }
   }
   const toFull = invert(fullToAnalysis);
-  const transforms = analysisT.map((t) => compose(toFull, compose(t, fullToAnalysis)));
+  const transforms = analysisT.map((t) => compose(toFull, compose(t!, fullToAnalysis)));
+  flagOutliers(residuals, gains, warnings);
   return { transforms, gains, residuals, warnings };
+}
+
+/** A frame whose residual is this many times the stack's median does not match its neighbour. */
+const RESIDUAL_OUTLIER = 3;
+/** Brightness correction beyond this fraction points at an exposure jump rather than flicker. */
+const EXPOSURE_JUMP = 0.2;
+
+/**
+ * Diagnostics before fusion: frames that match their neighbour far worse than the rest of the stack (a
+ * moved subject, a stray frame, a missed focus step) or that needed a large brightness correction are
+ * flagged, so the user can leave them out instead of finding artifacts afterwards.
+ */
+function flagOutliers(residuals: number[], gains: number[][], warnings: (string | undefined)[]): void {
+  const sorted = residuals.filter((r) => r > 0).sort((a, b) => a - b);
+  const median = sorted[Math.floor(sorted.length / 2)] ?? 0;
+  residuals.forEach((r, i) => {
+    if (warnings[i]) return;
+    if (median > 0 && sorted.length >= 3 && r > RESIDUAL_OUTLIER * median) {
+      warnings[i] = `matches its neighbour poorly (residual ${(r / median).toFixed(1)}x the stack's median): a moved subject or a stray frame?`;
+    } else {
+      const mean = gains[i]!.reduce((a, b) => a + b, 0) / gains[i]!.length;
+      if (Math.abs(mean - 1) > EXPOSURE_JUMP) warnings[i] = `brightness corrected by ${Math.round((mean - 1) * 100)}%: an exposure jump?`;
+    }
+  });
 }

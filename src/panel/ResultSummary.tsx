@@ -3,8 +3,9 @@ import { formatSeconds } from './messages.js';
 import { Button } from './spectrum.js';
 
 /**
- * After a run: what was used, how well each frame aligned (frames with a warning or a residual far above
- * the others are flagged), the time taken, and the retouch helpers.
+ * After a run: what was used, how well each frame aligned (the engine flags frames that match their
+ * neighbour far worse than the rest, or needed a large brightness correction), the time taken, and the
+ * retouch helpers.
  */
 export function ResultSummary(props: {
   result: StackResult;
@@ -14,9 +15,6 @@ export function ResultSummary(props: {
   onToggleSources: () => void;
 }) {
   const { result } = props;
-  const residuals = result.frames.map((f) => f.residual).filter((r) => r > 0).sort((a, b) => a - b);
-  const median = residuals[Math.floor(residuals.length / 2)] ?? 0;
-  const flagged = (r: number, warning?: string) => Boolean(warning) || (median > 0 && r > 3 * median);
   return (
     <section className="summary" data-testid="summary">
       <sp-body>
@@ -26,14 +24,17 @@ export function ResultSummary(props: {
       <table className="residuals">
         <tbody>
           {result.frames.map((f, i) => (
-            <tr key={i} className={flagged(f.residual, f.warning) ? 'flagged' : ''} data-testid="frame-report">
+            <tr key={i} className={f.warning ? 'flagged' : ''} data-testid="frame-report" title={f.warning ?? ''}>
               <td>{f.name}</td>
               <td>{i === result.reference ? 'reference' : `${(f.residual * 100).toFixed(2)}%`}</td>
-              <td>{flagged(f.residual, f.warning) ? `⚠ ${f.warning ?? 'poor alignment'}` : ''}</td>
+              <td>{f.warning ? '⚠ check' : ''}</td>
             </tr>
           ))}
         </tbody>
       </table>
+      {result.frames.filter((f) => f.warning).map((f) => (
+        <p key={f.name} className="hint flagged" data-testid="frame-warning">⚠ {f.name}: {f.warning}</p>
+      ))}
       <p className="hint">Paint on the layer masks to choose which frame shows where, then re-composite.</p>
       <div className="row">
         <Button variant="primary" disabled={props.busy} onClick={props.onRecomposite} testId="recomposite">Re-composite from masks</Button>

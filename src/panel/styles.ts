@@ -20,7 +20,7 @@ const CSS = `
 .run, .summary, .options { display: flex; flex-direction: column; gap: 6px; }
 .residuals { border-collapse: collapse; font-size: 11px; }
 .residuals td { padding: 1px 6px 1px 0; }
-.residuals .flagged { color: #e68619; }
+.residuals .flagged, .hint.flagged { color: #e68619; }
 .error { color: #f26c6c; margin: 0; }
 .notice, .problem { margin: 0; color: var(--uxp-host-text-color-secondary, #a0a0a0); }
 `;

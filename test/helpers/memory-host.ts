@@ -3,7 +3,7 @@ import type { OutputPlan, PixelBlock, ReadRequest, Rect, ResultSink, StackInfo, 
 /** Frames held in memory (tests only), served by rectangle or downscaled like a real host. */
 export class MemoryFrameSource implements FrameSource {
   readonly reads: ReadRequest[] = [];
-  constructor(readonly info: StackInfo, private readonly frames: (Uint8Array | Uint16Array)[]) {}
+  constructor(readonly info: StackInfo, readonly frames: (Uint8Array | Uint16Array)[]) {}
 
   async read(frame: number, request: ReadRequest = {}): Promise<PixelBlock> {
     this.reads.push(request);
