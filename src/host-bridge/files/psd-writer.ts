@@ -97,30 +97,39 @@ export class PsdWriter {
     if (!hasMask && mask) throw new Error(`layer ${layer} has no mask`);
 
     const plane = depth === 8 ? new Uint8Array(width) : new Uint16Array(width);
+    // One output buffer per channel and band, sized for the worst case, so rows encode without allocating.
+    const rowMax = depth === 8 ? 2 * width + 2 : 2 * width;
     for (const channel of state.channels) {
-      if (channel.id === -1) continue; // all opaque: generated at close
-      const parts: Uint8Array[] = [];
+      const id = channel.id;
+      if (id === -1) continue; // all opaque: generated at close
+      const out = new Uint8Array(rows * rowMax);
+      let o = 0;
       for (let r = 0; r < rows; r++) {
-        if (channel.id === -2) plane.set(mask!.subarray(r * width, (r + 1) * width));
-        else for (let x = 0; x < width; x++) plane[x] = pixels[(r * width + x) * C + channel.id]!;
-        const encoded = this.encodeRow(plane);
-        channel.rowBytes[y0 + r] = encoded.length;
-        channel.bytes += encoded.length;
-        parts.push(encoded);
+        if (id === -2) plane.set(mask!.subarray(r * width, (r + 1) * width));
+        else for (let x = 0, p = r * width * C + id; x < width; x++, p += C) plane[x] = pixels[p]!;
+        const start = o;
+        o = this.encodeRowInto(plane, out, o);
+        channel.rowBytes[y0 + r] = o - start;
       }
-      await appendFile(channel.path, concat(parts));
+      channel.bytes += o;
+      await appendFile(channel.path, out.subarray(0, o));
     }
     state.rows += rows;
   }
 
-  private encodeRow(row: Uint8Array | Uint16Array): Uint8Array {
-    if (row instanceof Uint8Array) return packBits(row);
-    const out = new Uint8Array(row.length * 2);
+  /** Encodes one row at out[o..]: PackBits for 8-bit, big-endian raw for 16-bit. Returns the new offset. */
+  private encodeRowInto(row: Uint8Array | Uint16Array, out: Uint8Array, o: number): number {
+    if (row instanceof Uint8Array) return packBitsInto(row, out, o);
     for (let i = 0; i < row.length; i++) {
-      out[2 * i] = row[i]! >> 8;
-      out[2 * i + 1] = row[i]! & 0xff;
+      out[o++] = row[i]! >> 8;
+      out[o++] = row[i]! & 0xff;
     }
-    return out;
+    return o;
+  }
+
+  private encodeRow(row: Uint8Array | Uint16Array): Uint8Array {
+    const out = new Uint8Array(2 * row.length + 2);
+    return out.subarray(0, this.encodeRowInto(row, out, 0));
   }
 
   private get rle(): boolean {
@@ -312,7 +321,11 @@ export class PsdWriter {
 /** PackBits: runs of 2..128 equal bytes as (1-n, value), literals of 1..128 bytes as (n-1, bytes). */
 export function packBits(row: Uint8Array): Uint8Array {
   const out = new Uint8Array(2 * row.length + 2); // worst case: a literal byte before every 2-byte run
-  let o = 0;
+  return out.subarray(0, packBitsInto(row, out, 0));
+}
+
+/** PackBits of `row` written at out[o..]; returns the offset after it. */
+function packBitsInto(row: Uint8Array, out: Uint8Array, o: number): number {
   let i = 0;
   const n = row.length;
   while (i < n) {
@@ -330,7 +343,7 @@ export function packBits(row: Uint8Array): Uint8Array {
     out.set(row.subarray(start, i), o);
     o += i - start;
   }
-  return out.subarray(0, o);
+  return o;
 }
 
 function concat(parts: Uint8Array[]): Uint8Array {
