@@ -142,6 +142,12 @@ describe('panel in a real browser against the fake Photoshop', () => {
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     expect(overflow).toBeLessThanOrEqual(0);
     await shot('minimum-width');
+    // Light theme: the panel's colours come from UXP's theme variables.
+    await page.goto(`${url}/?width=160&theme=light`);
+    await expect.poll(() => page.getByTestId('frame-list').locator('li').count(), { timeout: 20_000 }).toBe(7);
+    const colour = await page.evaluate(() => getComputedStyle(document.querySelector('.panel')!).color);
+    expect(colour).toBe('rgb(44, 44, 44)');
+    await shot('light-theme');
     await page.setViewportSize({ width: 300, height: 760 });
   }, 60_000);
 

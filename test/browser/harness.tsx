@@ -3,7 +3,8 @@
  * holding the bundled real stack (focusstack-pcb7) as layers, with the Spectrum stand-ins. Playwright drives
  * it (test/panel.e2e.test.ts). `window.harness` exposes the fake for assertions.
  * Query: ?width=384 (frame size), ?delay=ms (Photoshop latency per imaging call, to watch a run progress),
- * ?wasm=missing (the .wasm files cannot be read, as when WebAssembly fails in UXP).
+ * ?wasm=missing (the .wasm files cannot be read, as when WebAssembly fails in UXP), ?theme=light (UXP's
+ * theme variables set as in Photoshop's light theme; the default page is dark).
  */
 import { createRoot } from 'react-dom/client';
 import { App } from '../../src/panel/App.js';
@@ -32,6 +33,14 @@ async function main() {
   let delay = Number(params.get('delay') ?? 0);
   defineSpectrumStandIns();
   injectStyles();
+  if (params.get('theme') === 'light') {
+    const vars: Record<string, string> = {
+      '--uxp-host-background-color': '#f0f0f0', '--uxp-host-text-color': '#2c2c2c', '--uxp-host-text-color-secondary': '#6e6e6e',
+      '--uxp-host-border-color': '#c4c4c4', '--uxp-host-widget-hover-background-color': '#e2e2e2',
+    };
+    for (const [name, value] of Object.entries(vars)) document.documentElement.style.setProperty(name, value);
+    document.body.style.background = vars['--uxp-host-background-color']!;
+  }
 
   const fake = createFakePhotoshop();
   const decoded = await Promise.all(FRAMES.map((f) => decode(`/samples/focusstack-pcb7/${f}.jpg`, width)));

@@ -4,7 +4,12 @@
  * roughly like Spectrum's dark theme. They are test fixtures, not a Spectrum implementation.
  */
 
-const BASE = `:host { font: 12px system-ui, sans-serif; color: #d6d6d6; }`;
+// Colours follow UXP's theme variables (as Spectrum does in Photoshop), dark fallbacks.
+const TEXT = 'var(--uxp-host-text-color, #d6d6d6)';
+const SECONDARY = 'var(--uxp-host-text-color-secondary, #a0a0a0)';
+const BORDER = 'var(--uxp-host-border-color, #555)';
+const FIELD = 'var(--uxp-host-widget-hover-background-color, #323232)';
+const BASE = `:host { font: 12px system-ui, sans-serif; color: ${TEXT}; }`;
 
 function shadow(el: HTMLElement, css: string, html: string): ShadowRoot {
   const root = el.shadowRoot ?? el.attachShadow({ mode: 'open' });
@@ -24,9 +29,9 @@ class SpButton extends HTMLElement {
   private render() {
     const v = this.getAttribute('variant') ?? 'primary';
     const bg = v === 'cta' ? '#1473e6' : v === 'warning' ? '#d7373f' : 'transparent';
-    const border = v === 'cta' ? '#1473e6' : '#b3b3b3';
+    const border = v === 'cta' ? '#1473e6' : SECONDARY;
     shadow(this, `:host { display: inline-block; } button { all: unset; box-sizing: border-box; padding: 4px 14px; border-radius: 14px;
-      border: 2px solid ${border}; background: ${bg}; color: #fff; font-weight: 700; cursor: pointer; }
+      border: 2px solid ${border}; background: ${bg}; color: ${v === 'cta' ? '#fff' : TEXT}; font-weight: 700; cursor: pointer; }
       :host([disabled]) button { opacity: .4; cursor: default; } :host([quiet]) button { border-color: transparent; }`,
       `<button part="button"><slot></slot></button>`);
   }
@@ -48,8 +53,8 @@ class SpCheckbox extends HTMLElement {
   attributeChangedCallback() { this.render(); }
   private render() {
     shadow(this, `:host { display: inline-flex; align-items: center; gap: 6px; cursor: pointer; user-select: none; }
-      .box { width: 12px; height: 12px; border: 2px solid #b3b3b3; border-radius: 2px; display: inline-block; }
-      :host([checked]) .box { background: #d6d6d6; border-color: #d6d6d6; } :host([disabled]) { opacity: .4; }`,
+      .box { width: 12px; height: 12px; border: 2px solid ${SECONDARY}; border-radius: 2px; display: inline-block; }
+      :host([checked]) .box { background: ${TEXT}; border-color: ${TEXT}; } :host([disabled]) { opacity: .4; }`,
       `<span class="box"></span><slot></slot>`);
   }
 }
@@ -68,8 +73,8 @@ class SpPicker extends HTMLElement {
   attributeChangedCallback() { this.render(); }
   private render() {
     const items = [...this.querySelectorAll('sp-menu-item')].map((i) => ({ value: i.getAttribute('value') ?? '', label: i.textContent ?? '' }));
-    const root = shadow(this, `:host { display: block; } select { width: 100%; background: #323232; color: #d6d6d6; border: 1px solid #555; padding: 3px; border-radius: 4px; }
-      label { display: block; color: #a0a0a0; font-size: 11px; }`,
+    const root = shadow(this, `:host { display: block; } select { width: 100%; background: ${FIELD}; color: ${TEXT}; border: 1px solid ${BORDER}; padding: 3px; border-radius: 4px; }
+      label { display: block; color: ${SECONDARY}; font-size: 11px; }`,
       `<label>${this.getAttribute('label') ?? ''}</label><select>${items.map((i) => `<option value="${i.value}">${i.label}</option>`).join('')}</select>`);
     this.select = root.querySelector('select')!;
     this.select.value = this.value;
@@ -88,7 +93,7 @@ class SpSlider extends HTMLElement {
   attributeChangedCallback() { this.render(); }
   private render() {
     const a = (n: string) => this.getAttribute(n) ?? '';
-    const root = shadow(this, `:host { display: block; } input { width: 100%; } .v { float: right; color: #a0a0a0; }`,
+    const root = shadow(this, `:host { display: block; } input { width: 100%; } .v { float: right; color: ${SECONDARY}; }`,
       `<slot name="label"></slot><span class="v">${a('value')}</span><input type="range" min="${a('min')}" max="${a('max')}" step="${a('step')}" value="${a('value')}">`);
     const input = root.querySelector('input')!;
     input.addEventListener('change', () => {
@@ -104,8 +109,8 @@ class SpProgressbar extends HTMLElement {
   attributeChangedCallback() { this.render(); }
   private render() {
     const value = Number(this.getAttribute('value') ?? 0), max = Number(this.getAttribute('max') ?? 100);
-    shadow(this, `:host { display: block; } .track { height: 4px; background: #555; border-radius: 2px; } .fill { height: 4px; background: #6fb3ff; border-radius: 2px; }
-      .label { color: #a0a0a0; font-size: 11px; margin-bottom: 2px; }`,
+    shadow(this, `:host { display: block; } .track { height: 4px; background: ${BORDER}; border-radius: 2px; } .fill { height: 4px; background: #6fb3ff; border-radius: 2px; }
+      .label { color: ${SECONDARY}; font-size: 11px; margin-bottom: 2px; }`,
       `<div class="label">${this.getAttribute('label') ?? ''}</div><div class="track"><div class="fill" style="width:${(100 * value) / max}%"></div></div>`);
   }
 }
