@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
-import { createSyntheticStack, psnr, writeStackFiles } from '../test/synthetic/generator.js';
+import { createSyntheticStack, cropChunky, psnr, writeStackFiles } from '../test/synthetic/generator.js';
 import { apply } from '../src/engine/geometry.js';
 import type { Affine } from '../src/engine/types.js';
 
@@ -35,16 +35,9 @@ export async function syntheticRows(width: number, height: number, frames: numbe
       });
       const composite = await sharp(join(out, 'bench.png')).raw().toBuffer();
       const fused = Float32Array.from(composite, (v) => v / 255);
-      const truth = new Float32Array(fused.length);
       const { crop } = t;
-      for (let y = 0; y < crop.height; y++) {
-        truth.set(stack.allInFocus.subarray(((crop.top + y) * width + crop.left) * 3, ((crop.top + y) * width + crop.left + crop.width) * 3), y * crop.width * 3);
-      }
-      const reference = stack.renderFrame(stack.reference);
-      const refCrop = new Float32Array(fused.length);
-      for (let y = 0; y < crop.height; y++) {
-        refCrop.set(reference.subarray(((crop.top + y) * width + crop.left) * 3, ((crop.top + y) * width + crop.left + crop.width) * 3), y * crop.width * 3);
-      }
+      const truth = cropChunky(stack.allInFocus, width, 3, crop);
+      const refCrop = cropChunky(stack.renderFrame(stack.reference), width, 3, crop);
       rows.push({
         set: `synthetic ${width}x${height}x${frames}`,
         mode,

@@ -1,16 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { readFile } from 'node:fs/promises';
 import { stackFrames } from '../src/engine/pipeline.js';
 import type { StackInfo } from '../src/engine/types.js';
 import { CancelledError, InputError } from '../src/host-bridge/index.js';
 import { PhotoshopHost } from '../src/host-bridge/photoshop/index.js';
-import { loadKernels } from '../src/wasm/loader.js';
+import { loadNodeKernels } from '../src/host-bridge/files/node-kernels.js';
 import { createFakePhotoshop, type FakePhotoshop } from './fake-photoshop/index.js';
 import { MemoryFrameSource, MemorySink } from './helpers/memory-host.js';
 import { layersFromFrames, realDocument, syntheticDocument, type LayeredStack } from './helpers/photoshop-fixtures.js';
 
-const wasmDir = new URL('../build/wasm/', import.meta.url);
-const kernels = () => loadKernels((f) => readFile(new URL(f, wasmDir)));
+const kernels = () => loadNodeKernels();
 const RESULT_GROUP = /^Planewise focus stack/;
 
 /** The engine run directly on the same frames: the reference the document must match. */

@@ -1,15 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { readFile } from 'node:fs/promises';
 import { stackFrames } from '../src/engine/pipeline.js';
 import { CancelledError } from '../src/engine/progress.js';
-import { loadKernels } from '../src/wasm/loader.js';
-import type { Kernels } from '../src/wasm/kernels.js';
-import { psnr } from './synthetic/generator.js';
+import { loadNodeKernels } from '../src/host-bridge/files/node-kernels.js';
+import { cropChunky, psnr } from './synthetic/generator.js';
 import { MemorySink } from './helpers/memory-host.js';
-import { cropChunky, syntheticSource, transformError } from './helpers/stack-fixtures.js';
+import { syntheticSource, transformError } from './helpers/stack-fixtures.js';
 
-const wasmDir = new URL('../build/wasm/', import.meta.url);
-const kernels = (): Promise<Kernels> => loadKernels((f) => readFile(new URL(f, wasmDir)));
+const kernels = () => loadNodeKernels();
 
 const scene = { width: 320, height: 240, frames: 8, seed: 7, maxBlur: 2.5, breathing: 0.03, maxShift: 4, maxRotationDeg: 0.5, flicker: 0.05, whiteBalance: 0.03, noise: 0.004 };
 

@@ -1,13 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { readFile } from 'node:fs/promises';
 import { stackFrames } from '../src/engine/pipeline.js';
 import { concurrentSlabs, planSlabs } from '../src/engine/slabs.js';
-import { loadKernels } from '../src/wasm/loader.js';
+import { loadNodeKernels } from '../src/host-bridge/files/node-kernels.js';
 import { MemorySink } from './helpers/memory-host.js';
-import { cropChunky, syntheticSource } from './helpers/stack-fixtures.js';
+import { syntheticSource } from './helpers/stack-fixtures.js';
+import { cropChunky } from './synthetic/generator.js';
 
-const wasmDir = new URL('../build/wasm/', import.meta.url);
-const kernels = () => loadKernels((f) => readFile(new URL(f, wasmDir)));
+const kernels = () => loadNodeKernels();
 
 describe('sub-stacks (slabs)', () => {
   it('cover the stack with the requested size and overlap', () => {

@@ -1,5 +1,5 @@
 import { apply } from '../../src/engine/geometry.js';
-import type { Affine, Rect, StackInfo } from '../../src/engine/types.js';
+import type { Affine, StackInfo } from '../../src/engine/types.js';
 import { createSyntheticStack, type SyntheticOptions, type SyntheticStack } from '../synthetic/generator.js';
 import { MemoryFrameSource } from './memory-host.js';
 
@@ -29,14 +29,4 @@ export function transformError(estimated: Affine, truth: Affine, width: number, 
     }
   }
   return Math.sqrt(sum / count);
-}
-
-/** The reference-geometry ground truth cut to the crop, chunky. */
-export function cropChunky(image: Float32Array, width: number, channels: number, crop: Rect): Float32Array {
-  const out = new Float32Array(crop.width * crop.height * channels);
-  for (let y = 0; y < crop.height; y++) {
-    const start = ((crop.top + y) * width + crop.left) * channels;
-    out.set(image.subarray(start, start + crop.width * channels), y * crop.width * channels);
-  }
-  return out;
 }

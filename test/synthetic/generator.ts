@@ -273,6 +273,16 @@ export function psnr(a: Float32Array, b: Float32Array, channels: number, width: 
   return 10 * Math.log10(1 / Math.max(1e-12, sum / count));
 }
 
+/** A chunky image (reference geometry) cut to a rectangle, e.g. the ground truth to an output's crop. */
+export function cropChunky(image: Float32Array, width: number, channels: number, crop: { left: number; top: number; width: number; height: number }): Float32Array {
+  const out = new Float32Array(crop.width * crop.height * channels);
+  for (let y = 0; y < crop.height; y++) {
+    const start = ((crop.top + y) * width + crop.left) * channels;
+    out.set(image.subarray(start, start + crop.width * channels), y * crop.width * channels);
+  }
+  return out;
+}
+
 /** Writes the frames as frame_000.png … (16-bit PNG/TIFF when the stack is 16-bit). */
 export async function writeStackFiles(stack: SyntheticStack, dir: string, format: 'png' | 'tiff' | 'jpg'): Promise<string[]> {
   const paths: string[] = [];
