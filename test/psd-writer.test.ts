@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readPsd } from './helpers/ag-psd.js';
-import { PsdWriter, packBits } from '../src/host-bridge/files/psd-writer.js';
+import { PsdWriter, packBits } from '../src/formats/psd-writer.js';
 import { mulberry32 } from './synthetic/generator.js';
 
 

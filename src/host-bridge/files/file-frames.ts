@@ -3,7 +3,7 @@ import { basename, join } from 'node:path';
 import sharp, { type Metadata, type Sharp } from 'sharp';
 import type { BitDepth, ChannelCount, FrameSource, PixelBlock, ReadRequest, StackInfo } from '../../engine/types.js';
 import { InputError } from '../index.js';
-import { RasterSpool } from './raster-spool.js';
+import { RasterSpool } from '../../formats/raster-spool.js';
 
 sharp.cache(false); // libvips' operation cache would keep decoded frames alive: memory must follow the tile, not the stack
 

@@ -2,8 +2,8 @@ import { rename, rm, writeFile } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import sharp from 'sharp';
 import type { OutputPlan, PixelBlock, Rect, ResultSink, StackResult } from '../../engine/types.js';
-import { PsdWriter } from './psd-writer.js';
-import { RasterSpool } from './raster-spool.js';
+import { PsdWriter } from '../../formats/psd-writer.js';
+import { RasterSpool } from '../../formats/raster-spool.js';
 
 export interface FileOutputs {
   /** Layered PSD (or PSB when too large): aligned frames with masks, composite on top. */

@@ -1,5 +1,5 @@
 import { open, type FileHandle } from 'node:fs/promises';
-import type { Rect } from '../../engine/types.js';
+import type { Rect } from '../engine/types.js';
 
 /**
  * A raw interleaved image on disk (row-major, native-endian samples) written and read by rectangles with
