@@ -48,7 +48,7 @@ describe('pipeline on a synthetic stack with ground truth', async () => {
       const whole = new MemorySink();
       const r1 = await stackFrames(source, whole, await kernels(), { mode });
       const tiled = new MemorySink();
-      const r2 = await stackFrames(source, tiled, await kernels(), { mode, memoryBudget: 2_000_000 });
+      const r2 = await stackFrames(source, tiled, await kernels(), { mode, memory: 2 });
       expect(r1.tiles).toBe(1);
       expect(r2.tiles).toBeGreaterThan(2);
       let worst = 0;

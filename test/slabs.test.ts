@@ -24,7 +24,7 @@ describe('sub-stacks (slabs)', () => {
       const plain = new MemorySink();
       await stackFrames(source, plain, await kernels(), { mode });
       const sink = new MemorySink();
-      const result = await stackFrames(source, sink, await kernels(), { mode, slabs: { size: 5, overlap: 2 }, memoryBudget: 3_000_000 });
+      const result = await stackFrames(source, sink, await kernels(), { mode, slabSize: 5, slabOverlap: 2, memory: 3 });
       expect(result.tiles).toBeGreaterThan(1);
       expect(sink.plan!.slabs).toEqual([{ first: 0, last: 4 }, { first: 3, last: 7 }]);
       expect(Array.from(sink.composite!)).toEqual(Array.from(plain.composite!));

@@ -3,6 +3,7 @@ import type { Kernels } from '../wasm/kernels.js';
 import { compose, sourceFootprint, translation } from './geometry.js';
 import { LUMA } from './focus-measure.js';
 import { blockToPlanes } from './pixels.js';
+import { now, type StageClock } from './profile.js';
 import type { Affine, FrameSource, Rect } from './types.js';
 
 /** Bicubic reads two pixels beyond the sample point on each side. */
@@ -14,9 +15,9 @@ const WARP_PAD = 3;
  * `region` is in reference-frame coordinates. Returns one float plane per channel (allocated in the arena).
  */
 export async function readAlignedRegion(
-  source: FrameSource, k: Kernels, frame: number, transform: Affine, gain: number[], region: Rect,
+  source: FrameSource, k: Kernels, frame: number, transform: Affine, gain: number[], region: Rect, clock?: StageClock,
 ): Promise<Plane[]> {
-  return readAligned(source, k, frame, transform, region, source.info.channels, (src, c, scratch) => {
+  return readAligned(source, k, frame, transform, region, source.info.channels, clock, (src, c, scratch) => {
     if (gain[c] === 1) return src[c]!;
     k.scaleOffset(src[c]!.ptr, scratch.ptr, scratch.width * scratch.height, gain[c]!, 0);
     return scratch;
@@ -28,9 +29,9 @@ export async function readAlignedRegion(
  * so it is formed in the source geometry and warped once instead of warping every channel.
  */
 export async function readAlignedLuminance(
-  source: FrameSource, k: Kernels, frame: number, transform: Affine, gain: number[], region: Rect,
+  source: FrameSource, k: Kernels, frame: number, transform: Affine, gain: number[], region: Rect, clock?: StageClock,
 ): Promise<Plane> {
-  const planes = await readAligned(source, k, frame, transform, region, 1, (src, _c, scratch) => {
+  const planes = await readAligned(source, k, frame, transform, region, 1, clock, (src, _c, scratch) => {
     const n = scratch.width * scratch.height;
     if (src.length === 3) k.luminance(src[0]!.ptr, src[1]!.ptr, src[2]!.ptr, scratch.ptr, n, LUMA[0] * gain[0]!, LUMA[1] * gain[1]!, LUMA[2] * gain[2]!);
     else k.scaleOffset(src[0]!.ptr, scratch.ptr, n, gain[0]!, 0);
@@ -44,7 +45,7 @@ export async function readAlignedLuminance(
  * `prepare` (which may use a scratch plane of footprint size), and warps each into reference geometry.
  */
 async function readAligned(
-  source: FrameSource, k: Kernels, frame: number, transform: Affine, region: Rect, outputs: number,
+  source: FrameSource, k: Kernels, frame: number, transform: Affine, region: Rect, outputs: number, clock: StageClock | undefined,
   prepare: (src: Plane[], output: number, scratch: Plane) => Plane,
 ): Promise<Plane[]> {
   const { width, height, channels } = source.info;
@@ -55,7 +56,10 @@ async function readAligned(
     sourceFootprint(toFrame, { left: 0, top: 0, width: region.width, height: region.height }, width, height, WARP_PAD) ??
     // Entirely outside the frame (only possible for uncropped debugging runs): clamp to the nearest pixel.
     { left: 0, top: 0, width: 1, height: 1 };
+  const t0 = now();
   const block = await source.read(frame, { rect: footprint });
+  clock?.add('read', now() - t0);
+  const t1 = now();
   if (block.width !== footprint.width || block.height !== footprint.height || block.channels !== channels) {
     throw new Error(`${source.info.frames[frame]!.name}: host returned ${block.width}x${block.height}x${block.channels} for a ${footprint.width}x${footprint.height} read`);
   }
@@ -68,5 +72,6 @@ async function readAligned(
       k.warpAffineBicubic(prepared.ptr, prepared.width, prepared.height, plane.ptr, region.width, region.height, ...m);
     });
   });
+  clock?.add('warp', now() - t1);
   return out;
 }

@@ -1,5 +1,10 @@
 /** The shapes at the engine's boundary: what a host must provide (frames, a sink) and what a run produces. */
 
+import type { FusionMode, StackSettings } from './options.js';
+import type { StageSeconds } from './profile.js';
+
+export type { FusionMode } from './options.js';
+
 /** Half-open pixel rectangle: columns left..left+width-1, rows top..top+height-1. */
 export interface Rect {
   left: number;
@@ -94,7 +99,6 @@ export interface ResultSink {
   abort(): Promise<void>;
 }
 
-export type FusionMode = 'depthmap' | 'pyramid';
 
 export interface FrameReport {
   name: string;
@@ -112,9 +116,13 @@ export interface StackResult {
   crop: Rect;
   frames: FrameReport[];
   mode: FusionMode;
+  /** Every setting the run used, defaults filled in. */
+  settings: StackSettings;
   kernels: string;
   tiles: number;
   /** Peak bytes of the engine's working memory (the arena). */
   arenaPeakBytes: number;
   seconds: { align: number; fuse: number; total: number };
+  /** Seconds per stage, summed over tiles (and workers). */
+  profile: StageSeconds;
 }

@@ -9,6 +9,7 @@ import { InputError, type FrameEntry, type StackHost, type StackRequest } from '
 import { FileFrameSource, probeImages } from './file-frames.js';
 import { COMPOSITE_EXTENSIONS, FileSink, type FileOutputs } from './file-sink.js';
 
+export * from '../index.js';
 export type { FileOutputs } from './file-sink.js';
 export { loadNodeKernels, packageRoot } from './node-kernels.js';
 
@@ -77,6 +78,9 @@ export class FileHost implements StackHost {
     try {
       return await stackFrames(source, sink, this.kernels, {
         ...request.options,
+        // Without a layered document there is nothing to put layers in, so the run skips making them.
+        ...(this.outputs.psd ? {} : { layers: 'none' as const }),
+        depthMap: Boolean(this.outputs.depth),
         ...(request.onProgress ? { onProgress: request.onProgress } : {}),
         ...(request.signal ? { cancel: cancelTokenFrom(request.signal) } : {}),
       });

@@ -1,0 +1,18 @@
+import type { FusionMethod } from './method.js';
+
+/**
+ * Depth-map fusion: each pixel from the frames that are sharpest there, blended softly between neighbouring
+ * frames (focus-selection.ts). The composite is exactly what the masked layers reproduce: real source pixels,
+ * no noise gain, no halo beyond the blend width.
+ */
+export const depthMapFusion: FusionMethod = {
+  mode: 'depthmap',
+  readsColour: false,
+  needsBlend: true,
+  bytesPerPixel: () => 0,
+  reach: () => 0,
+  createTile: () => ({
+    addFrame: () => undefined,
+    composite: (blend) => blend!,
+  }),
+};

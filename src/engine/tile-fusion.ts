@@ -1,0 +1,141 @@
+import type { Plane } from '../wasm/arena.js';
+import type { Kernels } from '../wasm/kernels.js';
+import { readAlignedLuminance, readAlignedRegion } from './aligned-frame.js';
+import { focusMeasure, luminanceOf } from './focus-measure.js';
+import { FocusSelection } from './focus-selection.js';
+import { FUSION_METHODS } from './fusion/index.js';
+import { MaskStack } from './masks.js';
+import type { StackSettings } from './options.js';
+import { dequantizeInto, extractBlock, quantizePlanes } from './pixels.js';
+import type { StageClock } from './profile.js';
+import { SlabComposer } from './slabs.js';
+import type { Tile } from './tiles.js';
+import type { Affine, FrameSource, PixelBlock, Rect, ResultSink, SlabRange } from './types.js';
+
+/** Confidence floor added to the focus score (squared Laplacian units); far below any real texture. */
+const SCORE_FLOOR = 1e-9;
+
+/** Everything one tile's fusion needs besides the frames: plain data, so a worker thread can receive it. */
+export interface TileJob {
+  tile: Tile;
+  crop: Rect;
+  levels: number;
+  slabs: SlabRange[];
+  transforms: Affine[];
+  gains: number[][];
+  settings: StackSettings;
+  /** Emit each frame's aligned pixels and mask (layered output); pass 2 runs for them. */
+  frameLayers: boolean;
+  /** Emit the depth map. */
+  depth: boolean;
+}
+
+/** The part of a sink a tile writes to. */
+export type TileOutput = Pick<ResultSink, 'writeFrameTile' | 'writeCompositeTile' | 'writeSlabTile' | 'writeDepthTile'>;
+
+/** Called after each frame of each pass: progress and cancel (may throw CancelledError). */
+export type FrameStep = (frame: number, what: string) => Promise<void>;
+
+/** Frame reads per tile for this job: pass 1 always, pass 2 when layers, slabs or the blend need it. */
+export function passesPerTile(job: Pick<TileJob, 'frameLayers' | 'slabs' | 'settings'>): 1 | 2 {
+  return job.frameLayers || job.slabs.length > 0 || FUSION_METHODS[job.settings.mode].needsBlend ? 2 : 1;
+}
+
+/**
+ * One tile, start to finish. Pass 1 streams every frame through the focus selection (and the fusion method's
+ * accumulators); pass 2, when anything needs it, streams every frame again to apply the depth-map weights:
+ * layer pixels and masks, slab composites, the blend. Working memory is the tile's accumulators, never the
+ * stack.
+ */
+export async function fuseTile(source: FrameSource, output: TileOutput, k: Kernels, job: TileJob, step: FrameStep, clock: StageClock): Promise<void> {
+  const { info } = source;
+  const n = info.frames.length;
+  const { settings } = job;
+  const method = FUSION_METHODS[settings.mode];
+  const { outer, core } = job.tile;
+  const w = outer.width;
+  const h = outer.height;
+  const region: Rect = { left: job.crop.left + outer.left, top: job.crop.top + outer.top, width: w, height: h };
+  const coreX = core.left - outer.left;
+  const coreY = core.top - outer.top;
+  const arena = k.arena;
+  const focus = { noiseSigma: settings.noise, windowSigma: settings.focusWindow };
+  const readColour = (i: number) => readAlignedRegion(source, k, i, job.transforms[i]!, job.gains[i]!, region, clock);
+  const crop = (buffer: number, channels: 1 | 3, bitDepth: 8 | 16) => extractBlock(k, buffer, w, channels, bitDepth, coreX, coreY, core.width, core.height);
+  /** The tile's core of some planes, quantised, copied out of the arena (synchronously: the arena is a stack). */
+  const extract = (planes: Plane[]): PixelBlock => clock.measure('extract', () => arena.scoped(() => crop(quantizePlanes(k, planes, info.bitDepth), info.channels, info.bitDepth)));
+  const measureFocus = (lum: Plane, score: Plane) => clock.measure('focus', () => arena.scoped(() => {
+    focusMeasure(k, lum, score, arena.plane(w, h), focus);
+  }));
+
+  await arena.scopedAsync(async () => {
+    const selection = new FocusSelection(k, w, h);
+    const fusion = method.createTile({ k, width: w, height: h, channels: info.channels, settings, levels: job.levels, selection });
+
+    // Pass 1: sharpness (and the method's own accumulators) from every frame.
+    for (let i = 0; i < n; i++) {
+      await arena.scopedAsync(async () => {
+        const score = arena.plane(w, h);
+        if (method.readsColour) {
+          const planes = await readColour(i);
+          clock.measure('fuse', () => fusion.addFrame(i, planes));
+          const lum = arena.plane(w, h);
+          luminanceOf(k, planes, lum);
+          measureFocus(lum, score);
+        } else {
+          measureFocus(await readAlignedLuminance(source, k, i, job.transforms[i]!, job.gains[i]!, region, clock), score);
+        }
+        selection.update(score, i);
+      });
+      await step(i, 'Measuring focus in');
+    }
+    selection.finish(SCORE_FLOOR);
+
+    // Pass 2: each frame with its depth-map weight: layer pixels and masks, slabs, and the blend they reproduce.
+    let blend: Plane[] | undefined;
+    if (passesPerTile(job) === 2) {
+      const masks = new MaskStack(k, w, h, info.channels, info.bitDepth);
+      const slabs = new SlabComposer(k, job.slabs, w, h, info.channels);
+      const total = slabs.active ? arena.plane(w, h) : undefined;
+      if (total) clock.measure('blend', () => arena.scoped(() => selection.totalWeight(settings.smoothing, total, arena.plane(w, h))));
+      const written: Promise<void>[] = [];
+      for (let i = 0; i < n; i++) {
+        await arena.scopedAsync(async () => {
+          const planes = await readColour(i);
+          const pixels = clock.measure('extract', () => quantizePlanes(k, planes, info.bitDepth));
+          dequantizeInto(k, pixels, planes, info.bitDepth);
+          const mask = clock.measure('blend', () => {
+            const weight = arena.plane(w, h);
+            selection.weight(i, settings.smoothing, weight, arena.plane(w, h));
+            if (total) {
+              const score = arena.plane(w, h);
+              const lum = arena.plane(w, h);
+              luminanceOf(k, planes, lum);
+              measureFocus(lum, score);
+              slabs.add(i, planes, weight, score, total, (slab, composite) => written.push(output.writeSlabTile(slab, core, extract(composite))));
+            }
+            return masks.add(planes, weight);
+          });
+          if (job.frameLayers) {
+            const blocks = clock.measure('extract', () => [crop(pixels, info.channels, info.bitDepth), crop(mask, 1, info.bitDepth)] as const);
+            written.push(output.writeFrameTile(i, core, blocks[0], blocks[1]));
+          }
+          await clock.measureAsync('write', () => Promise.all(written.splice(0)));
+        });
+        await step(i, 'Blending');
+      }
+      blend = masks.composite;
+    }
+
+    const composite = clock.measure('fuse', () => fusion.composite(blend));
+    await clock.measureAsync('write', () => output.writeCompositeTile(core, extract(composite)));
+    if (job.depth) {
+      const depth = arena.scoped(() => {
+        const plane = arena.plane(w, h);
+        selection.depth(n, settings.smoothing, plane);
+        return crop(quantizePlanes(k, [plane], 8), 1, 8);
+      });
+      await clock.measureAsync('write', () => output.writeDepthTile(core, depth.data as Uint8Array));
+    }
+  });
+}
