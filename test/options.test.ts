@@ -9,7 +9,7 @@ describe('the option table', () => {
   it('gives every option a default inside its own range or choices', () => {
     for (const [name, spec] of Object.entries(STACK_OPTIONS)) {
       const value = DEFAULT_SETTINGS[name as keyof typeof DEFAULT_SETTINGS];
-      if (spec.type === 'number') expect(value >= spec.min && value <= spec.max, name).toBe(true);
+      if (spec.type === 'number') expect(typeof value === 'number' && value >= spec.min && value <= spec.max, name).toBe(true);
       else expect(spec.choices.map((c) => c.value), name).toContain(value);
     }
   });
@@ -17,9 +17,9 @@ describe('the option table', () => {
   it('fills undefined values with defaults and refuses anything out of range, naming the flag', () => {
     expect(resolveSettings({ mode: undefined, smoothing: 3 })).toEqual({ ...DEFAULT_SETTINGS, smoothing: 3 });
     expect(() => resolveSettings({ mode: 'median' })).toThrow(/--mode\) must be pyramid or depthmap; got "median"/);
-    expect(() => resolveSettings({ smoothing: Number.NaN })).toThrow(/--smoothing must be a number from 0 to 20 px; got NaN/);
-    expect(() => resolveSettings({ slabSize: 2.5 })).toThrow(/--slab-size must be a whole number/);
-    expect(() => resolveSettings({ slabSize: 4, slabOverlap: 4 })).toThrow(/--slab-overlap must be smaller than the slab size \(4\)/);
+    expect(() => resolveSettings({ smoothing: Number.NaN })).toThrow(/--smoothing\) must be a number from 0 to 20 px; got NaN/);
+    expect(() => resolveSettings({ slabSize: 2.5 })).toThrow(/--slab-size\) must be a whole number/);
+    expect(() => resolveSettings({ slabSize: 4, slabOverlap: 4 })).toThrow(/--slab-overlap\) must be smaller than the slab size \(4\)/);
     expect(() => resolveSettings({ memory: -1 })).toThrow(OptionError);
   });
 
