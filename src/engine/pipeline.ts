@@ -66,7 +66,7 @@ export async function stackFrames(source: FrameSource, sink: ResultSink, k: Kern
   const slabs = planSlabs(n, settings.slabSize >= 2 ? { size: settings.slabSize, overlap: settings.slabOverlap } : undefined);
   const bytesPerPixel = sharedBytesPerPixel(info.channels) + method.bytesPerPixel(info.channels)
     + concurrentSlabs(slabs) * slabPlanesPerPixel(info.channels) * 4;
-  const plan = planTiles(crop, margin, bytesPerPixel, settings.memory * 1024 * 1024);
+  const plan = planTiles(crop, margin, bytesPerPixel, settings.memory * 1024 * 1024, method.tileGrid(levels));
   const frameLayers = settings.layers === 'frames';
 
   const outputPlan: OutputPlan = { crop, channels: info.channels, bitDepth: info.bitDepth, layerOrder: frameLayers ? [...Array(n).keys()] : [], slabs, mode: settings.mode };
