@@ -55,7 +55,7 @@ export class FileSink implements ResultSink {
           depth: bitDepth,
           layers: [
             ...plan.layerOrder.map((i) => ({ name: layerName(this.frameNames[i]!), hasMask: true })),
-            ...plan.slabs.map((s) => ({ name: `Slab ${layerName(this.frameNames[s.first]!)}–${layerName(this.frameNames[s.last]!)}`, hasMask: false, hidden: true })),
+            ...plan.slabs.map((s) => ({ name: `Slab ${layerName(this.frameNames[s.first]!)}–${layerName(this.frameNames[s.last]!)}`, hasMask: plan.slabMasks, hidden: !plan.slabMasks })),
             { name: `Planewise composite (${plan.mode === 'pyramid' ? 'pyramid' : 'depth map'})`, hasMask: false },
           ],
           format: 'auto',
@@ -79,8 +79,8 @@ export class FileSink implements ResultSink {
     await this.writeLayerTile(this.plan!.layerOrder.indexOf(frame), rect, pixels, mask);
   }
 
-  async writeSlabTile(slab: number, rect: Rect, pixels: PixelBlock): Promise<void> {
-    await this.writeLayerTile(this.plan!.layerOrder.length + slab, rect, pixels);
+  async writeSlabTile(slab: number, rect: Rect, pixels: PixelBlock, mask?: PixelBlock): Promise<void> {
+    await this.writeLayerTile(this.plan!.layerOrder.length + slab, rect, pixels, mask);
   }
 
   /**
