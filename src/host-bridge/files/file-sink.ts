@@ -4,6 +4,7 @@ import sharp from 'sharp';
 import type { OutputPlan, PixelBlock, Rect, ResultSink, StackResult } from '../../engine/types.js';
 import { PsdWriter } from '../../formats/psd-writer.js';
 import { RasterSpool } from '../../formats/raster-spool.js';
+import { LAYER_NAMES } from '../layer-names.js';
 
 export interface FileOutputs {
   /** Layered PSD (or PSB when too large): aligned frames with masks, composite on top. */
@@ -55,8 +56,8 @@ export class FileSink implements ResultSink {
           depth: bitDepth,
           layers: [
             ...plan.layerOrder.map((i) => ({ name: layerName(this.frameNames[i]!), hasMask: true })),
-            ...plan.slabs.map((s) => ({ name: `Slab ${layerName(this.frameNames[s.first]!)}–${layerName(this.frameNames[s.last]!)}`, hasMask: plan.slabMasks, hidden: !plan.slabMasks })),
-            { name: `Planewise composite (${plan.mode === 'pyramid' ? 'pyramid' : 'depth map'})`, hasMask: false },
+            ...plan.slabs.map((s) => ({ name: LAYER_NAMES.slab(layerName(this.frameNames[s.first]!), layerName(this.frameNames[s.last]!)), hasMask: plan.slabMasks, hidden: !plan.slabMasks })),
+            { name: LAYER_NAMES.composite(plan.mode), hasMask: false },
           ],
           format: 'auto',
           ...(this.iccProfile ? { iccProfile: this.iccProfile } : {}),
