@@ -17,11 +17,12 @@ const WARP_PAD = 3;
 export async function readAlignedRegion(
   source: FrameSource, k: Kernels, frame: number, transform: Affine, gain: number[], region: Rect, clock?: StageClock,
 ): Promise<Plane[]> {
-  return readAligned(source, k, frame, transform, region, source.info.channels, clock, (src, c, scratch) => {
-    if (gain[c] === 1) return src[c]!;
-    k.scaleOffset(src[c]!.ptr, scratch.ptr, scratch.width * scratch.height, gain[c]!, 0);
-    return scratch;
+  const out = await readAligned(source, k, frame, transform, region, source.info.channels, clock, (src) => src);
+  // The gain is applied to the (smaller) warped region; all channels were warped in one pass sharing weights.
+  out.forEach((plane, c) => {
+    if (gain[c] !== 1) k.scaleOffset(plane.ptr, plane.ptr, region.width * region.height, gain[c]!, 0);
   });
+  return out;
 }
 
 /**
@@ -31,22 +32,23 @@ export async function readAlignedRegion(
 export async function readAlignedLuminance(
   source: FrameSource, k: Kernels, frame: number, transform: Affine, gain: number[], region: Rect, clock?: StageClock,
 ): Promise<Plane> {
-  const planes = await readAligned(source, k, frame, transform, region, 1, clock, (src, _c, scratch) => {
-    const n = scratch.width * scratch.height;
-    if (src.length === 3) k.luminance(src[0]!.ptr, src[1]!.ptr, src[2]!.ptr, scratch.ptr, n, LUMA[0] * gain[0]!, LUMA[1] * gain[1]!, LUMA[2] * gain[2]!);
-    else k.scaleOffset(src[0]!.ptr, scratch.ptr, n, gain[0]!, 0);
-    return scratch;
+  const planes = await readAligned(source, k, frame, transform, region, 1, clock, (src) => {
+    const lum = k.arena.plane(src[0]!.width, src[0]!.height);
+    const n = lum.width * lum.height;
+    if (src.length === 3) k.luminance(src[0]!.ptr, src[1]!.ptr, src[2]!.ptr, lum.ptr, n, LUMA[0] * gain[0]!, LUMA[1] * gain[1]!, LUMA[2] * gain[2]!);
+    else k.scaleOffset(src[0]!.ptr, lum.ptr, n, gain[0]!, 0);
+    return [lum];
   });
   return planes[0]!;
 }
 
 /**
- * Reads the source footprint of `region`, derives `outputs` planes from it in source geometry with
- * `prepare` (which may use a scratch plane of footprint size), and warps each into reference geometry.
+ * Reads the source footprint of `region`, derives `outputs` consecutive planes from it in source geometry
+ * with `prepare`, and warps them together into reference geometry.
  */
 async function readAligned(
   source: FrameSource, k: Kernels, frame: number, transform: Affine, region: Rect, outputs: number, clock: StageClock | undefined,
-  prepare: (src: Plane[], output: number, scratch: Plane) => Plane,
+  prepare: (src: Plane[]) => Plane[],
 ): Promise<Plane[]> {
   const { width, height, channels } = source.info;
   const arena = k.arena;
@@ -64,14 +66,15 @@ async function readAligned(
     throw new Error(`${source.info.frames[frame]!.name}: host returned ${block.width}x${block.height}x${block.channels} for a ${footprint.width}x${footprint.height} read`);
   }
   arena.scoped(() => {
-    const src = blockToPlanes(k, block);
-    const scratch = arena.plane(footprint.width, footprint.height);
-    out.forEach((plane, c) => {
-      const prepared = prepare(src, c, scratch);
-      k.warpAffineBicubic(prepared.ptr, prepared.width, prepared.height, plane.ptr, region.width, region.height, ...transform,
-        region.left, region.top, footprint.left, footprint.top);
-    });
+    const prepared = prepare(blockToPlanes(k, block));
+    k.warpAffineBicubic(prepared[0]!.ptr, footprint.width, footprint.height, planeStride(prepared), out[0]!.ptr, region.width, region.height,
+      planeStride(out), outputs, ...transform, region.left, region.top, footprint.left, footprint.top);
   });
   clock?.add('warp', now() - t1);
   return out;
+}
+
+/** Floats from one plane to the next of planes allocated one after another (the arena keeps them in order). */
+function planeStride(planes: Plane[]): number {
+  return planes.length > 1 ? (planes[1]!.ptr - planes[0]!.ptr) / 4 : 0;
 }
