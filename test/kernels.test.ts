@@ -82,7 +82,8 @@ describe('wasm kernels match their TypeScript twins', () => {
 
   it('SIMD and scalar bicubic warps agree bit for bit (no fused multiply-add in wasm), one channel or three at once', async () => {
     // A near-identity warp (the SIMD build's consecutive-taps path) and a rotated, scaled one (its gathers).
-    for (const m of [[1.0004, 0.0003, 0.6, -0.0003, 1.0004, -0.4], [1.013, 0.021, -3.3, -0.019, 0.991, 2.7]] as const) {
+    const warps: [number, number, number, number, number, number][] = [[1.0004, 0.0003, 0.6, -0.0003, 1.0004, -0.4], [1.013, 0.021, -3.3, -0.019, 0.991, 2.7]];
+    for (const m of warps) {
       const results = await onAll((k, rand) => {
         const src = [randomPlane(k, 97, 61, rand), randomPlane(k, 97, 61, rand), randomPlane(k, 97, 61, rand)];
         const dst = [k.arena.plane(101, 59), k.arena.plane(101, 59), k.arena.plane(101, 59)];
