@@ -1,4 +1,4 @@
-import { existsSync, linkSync, renameSync, rmSync } from 'node:fs';
+import { linkSync, renameSync, rmSync, statSync } from 'node:fs';
 import { readdir, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { processAlive, trackLeftover, untrackLeftover } from './leftovers.js';
@@ -31,7 +31,7 @@ export class OutputCommit {
     try {
       for (const target of this.staged.keys()) {
         failedAt = target;
-        if (!existsSync(target)) continue;
+        if (!statSync(target, { throwIfNoEntry: false })?.isFile()) continue; // nothing to keep (checkOutputPaths refused folders)
         const backup = `${target}.previous-${process.pid}`;
         rmSync(backup, { force: true });
         // A hard link keeps the old file at the target until the new one replaces it in one rename;

@@ -179,7 +179,9 @@ export class FileSink implements ResultSink {
     const wide = spool.bytesPerSample === 2 && !jpeg;
     const space = spool.channels === 3 ? (wide ? 'rgb16' : 'srgb') : wide ? 'grey16' : 'b-w';
     let img = sharp(spool.path, { limitInputPixels: false }).keepIccProfile().keepExif().keepXmp().toColourspace(space);
-    if (tiff) img = img.tiff({ compression: 'lzw', predictor: 'horizontal' });
+    // sharp's TIFF writer takes the resolution as options (pixels per mm) rather than from the image.
+    const pixelsPerMm = (metadata.density ?? 72) / 25.4;
+    if (tiff) img = img.tiff({ compression: 'lzw', predictor: 'horizontal', xres: pixelsPerMm, yres: pixelsPerMm, resolutionUnit: 'inch' });
     else if (ext === '.png') img = img.png({ compressionLevel: 6 });
     else if (jpeg) img = img.jpeg({ quality: 95, chromaSubsampling: '4:4:4' });
     else throw new Error(`${target}: unsupported output format ${ext}`); // checkOutputNames refused it before the run
