@@ -1,5 +1,5 @@
 import { writeFile } from 'node:fs/promises';
-import { basename, extname, join } from 'node:path';
+import { basename, dirname, extname, join } from 'node:path';
 import sharp from 'sharp';
 import type { OutputPlan, PixelBlock, Rect, ResultSink, StackResult } from '../../engine/types.js';
 import { PsdWriter } from '../../formats/psd-writer.js';
@@ -10,7 +10,7 @@ import type { OutputCommit } from './commit.js';
 import { colourOutputMetadata, depthMapMetadata, exifWithPrefix, type FrameMetadata, type OutputMetadata } from './metadata.js';
 import { exifBlock } from '../../formats/exif.js';
 import type { FileOutputs } from './output-paths.js';
-import { errnoInMessage, FileSystemError, systemErrorLine, type ErrnoError } from './system-errors.js';
+import { errnoInMessage, FileSystemError, probeWrite, systemErrorLine, type ErrnoError } from './system-errors.js';
 
 export interface FileSinkOptions {
   outputs: FileOutputs;
@@ -190,7 +190,7 @@ export class FileSink implements ResultSink {
       await img.toFile(partial);
     } catch (error) {
       const message = (error as Error).message.split('\n')[0]!;
-      const code = errnoInMessage(message);
+      const code = errnoInMessage(message) ?? (await probeWrite(dirname(partial)));
       throw new FileSystemError(code ? systemErrorLine({ code } as ErrnoError, target, 'output') : `${target}: could not write the image (${message}); check the disk and try again.`);
     }
     // libvips' TIFF writer keeps the ICC profile and XMP but not EXIF: added here.

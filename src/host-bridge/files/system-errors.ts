@@ -1,3 +1,6 @@
+import { rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
 /**
  * System errors (disk full, permission denied, a folder where a file should be, …) as one line that names
  * the path and says what to do. The files host turns every errno error it meets into a FileSystemError, so
@@ -77,6 +80,23 @@ export function systemErrorLine(error: ErrnoError, path: string, role: PathRole)
 
 export function toFileSystemError(error: ErrnoError, path: string, role: PathRole): FileSystemError {
   return new FileSystemError(systemErrorLine(error, path, role));
+}
+
+/**
+ * Why writing into `folder` fails, asked of the file system itself: a probe of 64 KiB is written there
+ * and removed. For encoders whose errors say only "write error"; call it before the failed file is
+ * removed, so a full disk is still full.
+ */
+export async function probeWrite(folder: string): Promise<string | undefined> {
+  const probe = join(folder, `.planewise-probe-${process.pid}`);
+  try {
+    await writeFile(probe, new Uint8Array(65536));
+    return undefined;
+  } catch (error) {
+    return isErrnoError(error) ? error.code : undefined;
+  } finally {
+    await rm(probe, { force: true });
+  }
 }
 
 /**
