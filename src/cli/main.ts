@@ -49,7 +49,13 @@ Exit codes: 0 done, 1 bad input or a file-system problem (one line naming the fi
 2 usage error, 130 interrupted (129 on SIGHUP, 143 on SIGTERM).
 `;
 
-export async function run(argv: string[], io = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+/** Where run() writes; tests pass their own streams to call it in process. */
+export interface CliStreams {
+  stdout: NodeJS.WriteStream;
+  stderr: NodeJS.WriteStream;
+}
+
+export async function run(argv: string[], io: CliStreams = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({

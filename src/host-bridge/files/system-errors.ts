@@ -59,7 +59,7 @@ function advice(code: string, role: PathRole): string {
     case 'output':
       if (full) return 'free some space or write the outputs to another disk';
       if (denied) return 'choose a folder you can write to, or fix its permissions';
-      if (code === 'EISDIR') return 'give a file name, not a folder';
+      if (code === 'EISDIR') return 'give a file name instead';
       if (code === 'ENOTDIR' || code === 'ENOENT') return 'check the output path';
       break;
     case 'input':
