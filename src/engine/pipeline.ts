@@ -19,15 +19,19 @@ export interface StackOptions extends Partial<StackSettings> {
   depthMap?: boolean;
   onProgress?: ProgressListener;
   cancel?: CancelToken;
-  /**
-   * Runs the tiles; default one after another on this thread. The CLI passes a worker pool. Tiles may finish
-   * in any order; `step` must be called after each frame of each pass.
-   */
-  runTiles?: TileRunner;
+  /** Runs the tiles; default one after another on this thread. The CLI passes a worker pool. */
+  tileRunner?: TileRunner;
 }
 
-/** Fuses every job's tile; writes through `output`. */
-export type TileRunner = (jobs: TileJob[], output: TileOutput, step: FrameStep, clock: StageClock) => Promise<void>;
+/**
+ * Fuses every job's tile and writes it through `output`; tiles may finish in any order, and `step` is called
+ * after each frame of each pass. Each of the `parallelism` tiles in flight gets that share of the memory budget.
+ * Tiles are exact (bit-identical to an untiled run), so how many run at once never changes the result.
+ */
+export interface TileRunner {
+  parallelism: number;
+  run(jobs: TileJob[], output: TileOutput, step: FrameStep, clock: StageClock): Promise<void>;
+}
 
 /**
  * Shared planes per outer-tile pixel besides the fusion method's (float32): the focus selection (2), one
@@ -66,7 +70,13 @@ export async function stackFrames(source: FrameSource, sink: ResultSink, k: Kern
   const slabs = planSlabs(n, settings.slabSize >= 2 ? { size: settings.slabSize, overlap: settings.slabOverlap } : undefined);
   const bytesPerPixel = sharedBytesPerPixel(info.channels) + method.bytesPerPixel(info.channels)
     + concurrentSlabs(slabs) * slabPlanesPerPixel(info.channels) * 4;
-  const plan = planTiles(crop, margin, bytesPerPixel, settings.memory * 1024 * 1024);
+  const runner: TileRunner = options.tileRunner ?? {
+    parallelism: 1,
+    run: async (all, output, onStep, tileClock) => {
+      for (const job of all) await fuseTile(source, output, k, job, onStep, tileClock);
+    },
+  };
+  const plan = planTiles(crop, margin, bytesPerPixel, (settings.memory * 1024 * 1024) / runner.parallelism, method.tileGrid(levels));
   const frameLayers = settings.layers === 'frames';
 
   const outputPlan: OutputPlan = { crop, channels: info.channels, bitDepth: info.bitDepth, layerOrder: frameLayers ? [...Array(n).keys()] : [], slabs, mode: settings.mode };
@@ -82,10 +92,7 @@ export async function stackFrames(source: FrameSource, sink: ResultSink, k: Kern
       progress.report('fusing', done, work, frame, `${what} ${info.frames[frame]!.name}`);
       await progress.checkpoint();
     };
-    const runTiles = options.runTiles ?? (async (all, output, onStep, tileClock) => {
-      for (const job of all) await fuseTile(source, output, k, job, onStep, tileClock);
-    });
-    await runTiles(jobs, sink, step, clock);
+    await runner.run(jobs, sink, step, clock);
     const tFused = Date.now();
     const frames: FrameReport[] = info.frames.map((f, i) => ({
       name: f.name,

@@ -1,5 +1,5 @@
 import { readdir, rm, stat, statfs } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { extname, join, resolve } from 'node:path';
 import sharp from 'sharp';
 import { stackFrames } from '../../engine/pipeline.js';
@@ -15,6 +15,7 @@ import { readFrameMetadata, writtenByPlanewise } from './metadata.js';
 import { checkOutputNames, checkOutputPaths, makeOutputFolders, outputList, type FileOutputs } from './output-paths.js';
 import { explainFailure } from './failure.js';
 import { FileSystemError, isErrnoError, systemErrorLine } from './system-errors.js';
+import { TilePool } from './tile-pool.js';
 
 export * from '../index.js';
 export type { FileOutputs } from './output-paths.js';
@@ -86,13 +87,20 @@ async function checkTempSpace(tempDir: string, infos: ImageFileInfo[]): Promise<
   }
 }
 
+export interface FileHostOptions {
+  /** Worker threads fusing tiles; 1 fuses on the calling thread. Default: every core. */
+  threads?: number;
+  /** Warnings about the frames and notes about skipped files, before the run. */
+  onNotice?: NoticeListener;
+}
+
 /** The files host: image files in, PSD / composite / depth map / transforms out. */
 export class FileHost implements StackHost {
   constructor(
     private readonly inputs: string[],
     private readonly outputs: FileOutputs,
     private readonly kernels: Kernels,
-    private readonly onNotice?: NoticeListener,
+    private readonly options: FileHostOptions = {},
   ) {}
 
   async listFrames(): Promise<FrameEntry[]> {
@@ -107,11 +115,11 @@ export class FileHost implements StackHost {
    */
   async stack(request: StackRequest = {}): Promise<StackResult> {
     checkOutputNames(this.outputs);
-    let files = request.frames ?? (await resolveInputs(this.inputs, this.onNotice));
+    let files = request.frames ?? (await resolveInputs(this.inputs, this.options.onNotice));
     if (request.reverse) files = [...files].reverse();
     await checkOutputPaths(this.outputs, files);
     const infos = await probeImages(files);
-    for (const message of frameWarnings(infos)) this.onNotice?.({ kind: 'warning', message });
+    for (const message of frameWarnings(infos)) this.options.onNotice?.({ kind: 'warning', message });
     await removeStaleTempDirs();
     await removeStalePartials(outputList(this.outputs).map(([, path]) => resolve(path)));
     const cancelled = () => {
@@ -122,6 +130,7 @@ export class FileHost implements StackHost {
     const commit = new OutputCommit();
     const source = new FileFrameSource(infos, temp);
     let undoFolders = async () => {};
+    let pool: TilePool | undefined;
     try {
       await checkTempSpace(temp, infos);
       undoFolders = await makeOutputFolders(this.outputs);
@@ -133,19 +142,25 @@ export class FileHost implements StackHost {
         frameMetadata: (frame) => readFrameMetadata(infos[frame]!.path),
         checkCancelled: cancelled,
       });
-      return await stackFrames(source, sink, this.kernels, {
+      const threads = Math.max(1, Math.floor(this.options.threads ?? availableParallelism()));
+      pool = threads > 1 ? await TilePool.start(threads, this.kernels.kind, source.info, source) : undefined;
+      const result = await stackFrames(source, sink, this.kernels, {
         ...request.options,
         // Without a layered document there is nothing to put layers in, so the run skips making them.
         ...(this.outputs.psd ? {} : { layers: 'none' as const }),
         depthMap: Boolean(this.outputs.depth),
         ...(request.onProgress ? { onProgress: request.onProgress } : {}),
         ...(request.signal ? { cancel: cancelTokenFrom(request.signal) } : {}),
+        ...(pool ? { tileRunner: pool } : {}),
       });
+      if (pool) result.arenaPeakBytes = Math.max(result.arenaPeakBytes, pool.arenaPeakBytes);
+      return result;
     } catch (error) {
       commit.discard();
       await undoFolders();
       throw explainFailure(error, temp);
     } finally {
+      await pool?.close().catch(() => undefined);
       await source.close().catch(() => undefined);
       await rm(temp, { recursive: true, force: true });
       untrackLeftover(temp);

@@ -60,11 +60,11 @@ static inline float bicubic_at(const float *src, int sw, int sh, double u, doubl
 /* Four neighbouring output pixels at once when all their taps are inside the source: weights and sums in
    f32x4 lanes (one lane per pixel), taps gathered per lane. Same arithmetic order as bicubic_at, and wasm
    has no fused multiply-add, so both builds give identical results. Returns 0 when a lane is at the border. */
-static inline int bicubic4(const float *src, int sw, int sh, int x, double ub, double vb, double m00, double m10, float *out) {
+static inline int bicubic4(const float *src, int sw, int sh, int x, double ub, double vb, double m00, double m10, int sx, int sy, float *out) {
   int x0[4], y0[4];
   float tx[4], ty[4];
   for (int l = 0; l < 4; l++) {
-    double u = m00 * (x + l) + ub, v = m10 * (x + l) + vb;
+    double u = (m00 * (x + l) + ub) - sx, v = (m10 * (x + l) + vb) - sy;
     double fu = floor_(u), fv = floor_(v);
     x0[l] = (int)fu;
     y0[l] = (int)fv;
@@ -97,20 +97,24 @@ static inline int bicubic4(const float *src, int sw, int sh, int x, double ub, d
 }
 #endif
 
+/* Coordinates are formed from absolute positions (the destination's origin dx, dy added before the matrix,
+   the source's origin sx, sy subtracted after it, exactly), so a pixel samples the same point whatever tile
+   or band it is computed in: tiled results stay bit-identical to untiled ones. */
 EXPORT(warp_affine_bicubic)
 void warp_affine_bicubic(const float *src, int sw, int sh, float *dst, int dw, int dh,
-                         double m00, double m01, double m02, double m10, double m11, double m12) {
+                         double m00, double m01, double m02, double m10, double m11, double m12,
+                         int dx, int dy, int sx, int sy) {
   for (int y = 0; y < dh; y++) {
-    double ub = m01 * y + m02, vb = m11 * y + m12;
+    double ub = m01 * (y + dy) + m02, vb = m11 * (y + dy) + m12;
     float *d = dst + (long)y * dw;
     int x = 0;
 #ifdef __wasm_simd128__
     for (; x + 4 <= dw; x += 4) {
-      if (!bicubic4(src, sw, sh, x, ub, vb, m00, m10, d + x)) {
-        for (int l = 0; l < 4; l++) d[x + l] = bicubic_at(src, sw, sh, m00 * (x + l) + ub, m10 * (x + l) + vb);
+      if (!bicubic4(src, sw, sh, x + dx, ub, vb, m00, m10, sx, sy, d + x)) {
+        for (int l = 0; l < 4; l++) d[x + l] = bicubic_at(src, sw, sh, (m00 * (x + l + dx) + ub) - sx, (m10 * (x + l + dx) + vb) - sy);
       }
     }
 #endif
-    for (; x < dw; x++) d[x] = bicubic_at(src, sw, sh, m00 * x + ub, m10 * x + vb);
+    for (; x < dw; x++) d[x] = bicubic_at(src, sw, sh, (m00 * (x + dx) + ub) - sx, (m10 * (x + dx) + vb) - sy);
   }
 }
