@@ -18,13 +18,14 @@ describe('the CLI worker pool', () => {
   });
 
   // A small memory budget splits the frame into many tiles, and each thread count tiles it differently.
-  for (const mode of ['pyramid', 'depthmap'] as const) {
-    it(`${mode}: 1, 2 and 3 threads write byte-identical PSD, composite and depth map`, async () => {
+  const cases = [['pyramid', ['--slab-size', '3']], ['depthmap', ['--layers', 'slabs']]] as const;
+  for (const [mode, layers] of cases) {
+    it(`${mode}, ${layers.join(' ')}: 1, 2 and 3 threads write byte-identical PSD, composite and depth map`, async () => {
       const outputs: Buffer[][] = [];
       const tiles: number[] = [];
       for (const threads of [1, 2, 3]) {
         const out = (name: string) => join(dir, `${mode}-${threads}-${name}`);
-        const r = planewise(['stack', join(dir, 'frames'), '--mode', mode, '--memory', '24', '--pyramid-levels', '4', '--slab-size', '3', '--threads', String(threads),
+        const r = planewise(['stack', join(dir, 'frames'), '--mode', mode, '--memory', '24', '--pyramid-levels', '4', ...layers, '--threads', String(threads),
           '--out', out('r.psd'), '--composite', out('c.png'), '--depth', out('d.png'), '--json']);
         expect(r.code, r.stderr).toBe(0);
         tiles.push(JSON.parse(r.stdout).tiles);

@@ -11,6 +11,7 @@ import { colourOutputMetadata, depthMapMetadata, exifWithPrefix, type FrameMetad
 import { exifBlock } from '../../formats/exif.js';
 import type { FileOutputs } from './output-paths.js';
 import { errnoInMessage, FileSystemError, probeWrite, systemErrorLine, type ErrnoError } from './system-errors.js';
+import { LAYER_NAMES } from '../layer-names.js';
 
 export interface FileSinkOptions {
   outputs: FileOutputs;
@@ -64,8 +65,8 @@ export class FileSink implements ResultSink {
           depth: bitDepth,
           layers: [
             ...plan.layerOrder.map((i) => ({ name: layerName(this.frameNames[i]!), hasMask: true })),
-            ...plan.slabs.map((s) => ({ name: `Slab ${layerName(this.frameNames[s.first]!)}–${layerName(this.frameNames[s.last]!)}`, hasMask: false, hidden: true })),
-            { name: `Planewise composite (${plan.mode === 'pyramid' ? 'pyramid' : 'depth map'})`, hasMask: false },
+            ...plan.slabs.map((s) => ({ name: LAYER_NAMES.slab(layerName(this.frameNames[s.first]!), layerName(this.frameNames[s.last]!)), hasMask: plan.slabMasks, hidden: !plan.slabMasks })),
+            { name: LAYER_NAMES.composite(plan.mode), hasMask: false },
           ],
           format: 'auto',
         },
@@ -87,8 +88,8 @@ export class FileSink implements ResultSink {
     await this.writeLayerTile(this.plan!.layerOrder.indexOf(frame), rect, pixels, mask);
   }
 
-  async writeSlabTile(slab: number, rect: Rect, pixels: PixelBlock): Promise<void> {
-    await this.writeLayerTile(this.plan!.layerOrder.length + slab, rect, pixels);
+  async writeSlabTile(slab: number, rect: Rect, pixels: PixelBlock, mask?: PixelBlock): Promise<void> {
+    await this.writeLayerTile(this.plan!.layerOrder.length + slab, rect, pixels, mask);
   }
 
   /**

@@ -63,10 +63,11 @@ const api: TileWorkerApi = {
     source!.host = host;
     const clock = new StageClock();
     // Pixel blocks cross to the main thread by transfer, not copy.
+    const moved = (block: PixelBlock) => Comlink.transfer(block, [block.data.buffer]);
     const output: TileOutput = {
-      writeFrameTile: (frame, rect, pixels, mask) => host.writeFrameTile(frame, rect, Comlink.transfer(pixels, [pixels.data.buffer]), Comlink.transfer(mask, [mask.data.buffer])),
-      writeCompositeTile: (rect, pixels) => host.writeCompositeTile(rect, Comlink.transfer(pixels, [pixels.data.buffer])),
-      writeSlabTile: (slab, rect, pixels) => host.writeSlabTile(slab, rect, Comlink.transfer(pixels, [pixels.data.buffer])),
+      writeFrameTile: (frame, rect, pixels, mask) => host.writeFrameTile(frame, rect, moved(pixels), moved(mask)),
+      writeCompositeTile: (rect, pixels) => host.writeCompositeTile(rect, moved(pixels)),
+      writeSlabTile: (slab, rect, pixels, mask) => host.writeSlabTile(slab, rect, moved(pixels), mask && moved(mask)),
       writeDepthTile: (rect, depth) => host.writeDepthTile(rect, Comlink.transfer(depth, [depth.buffer])),
     };
     await fuseTile(source!, output, kernels!, job, (frame, what) => host.step(frame, what), clock);

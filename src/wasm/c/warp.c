@@ -83,9 +83,21 @@ static inline int bicubic4(const float *src, int sw, int sh, int x, double ub, d
     w[2] = wasm_f32x4_add(wasm_f32x4_add(wasm_f32x4_mul(wasm_f32x4_splat(-1.5f), t3), wasm_f32x4_mul(wasm_f32x4_splat(2.0f), t2)), wasm_f32x4_mul(half, t));
     w[3] = wasm_f32x4_sub(wasm_f32x4_mul(half, t3), wasm_f32x4_mul(half, t2));
   }
+  v128_t acc = wasm_f32x4_splat(0.0f);
+  if (y0[1] == y0[0] && y0[2] == y0[0] && y0[3] == y0[0] && x0[1] == x0[0] + 1 && x0[2] == x0[0] + 2 && x0[3] == x0[0] + 3) {
+    /* The usual case for a near-identity warp: the four pixels' taps are consecutive in each source row, so tap
+       i of all four lanes is one unaligned vector load. Same products and sums as the gather below. */
+    const float *row = src + (long)(y0[0] - 1) * sw + (x0[0] - 1);
+    for (int j = 0; j < 4; j++, row += sw) {
+      v128_t sum = wasm_f32x4_mul(wx[0], wasm_v128_load(row));
+      for (int i = 1; i < 4; i++) sum = wasm_f32x4_add(sum, wasm_f32x4_mul(wx[i], wasm_v128_load(row + i)));
+      acc = wasm_f32x4_add(acc, wasm_f32x4_mul(wy[j], sum));
+    }
+    wasm_v128_store(out, acc);
+    return 1;
+  }
   const float *r[4];
   for (int l = 0; l < 4; l++) r[l] = src + (long)(y0[l] - 1) * sw + (x0[l] - 1);
-  v128_t acc = wasm_f32x4_splat(0.0f);
   for (int j = 0; j < 4; j++) {
     v128_t row = wasm_f32x4_mul(wx[0], wasm_f32x4_make(r[0][0], r[1][0], r[2][0], r[3][0]));
     for (int i = 1; i < 4; i++) row = wasm_f32x4_add(row, wasm_f32x4_mul(wx[i], wasm_f32x4_make(r[0][i], r[1][i], r[2][i], r[3][i])));
