@@ -2,12 +2,28 @@ import type { Plane } from '../wasm/arena.js';
 import type { Kernels } from '../wasm/kernels.js';
 import { compose, sourceFootprint, translation } from './geometry.js';
 import { LUMA } from './focus-measure.js';
+import { bytesPerSample } from './pixel-format.js';
 import { blockToPlanes } from './pixels.js';
 import { now, type StageClock } from './profile.js';
 import type { Affine, FrameSource, PixelBlock, Rect } from './types.js';
 
 /** Bicubic reads two pixels beyond the sample point on each side. */
 const WARP_PAD = 3;
+
+/**
+ * Two read buffers, handed out in turn: one holds the frame being computed while the next frame is read into
+ * the other. One pair serves a whole run (every pass of every tile), so streaming frames makes no garbage.
+ */
+export class ReadBuffers {
+  private readonly buffers: ArrayBuffer[] = [];
+  private turn = 0;
+
+  next(bytes: number): ArrayBuffer {
+    this.turn = 1 - this.turn;
+    if ((this.buffers[this.turn]?.byteLength ?? 0) < bytes) this.buffers[this.turn] = new ArrayBuffer(bytes);
+    return this.buffers[this.turn]!;
+  }
+}
 
 interface PendingRead {
   frame: number;
@@ -26,7 +42,7 @@ export class AlignedReader {
 
   constructor(
     private readonly source: FrameSource, private readonly k: Kernels, private readonly transforms: Affine[],
-    private readonly gains: number[][], private readonly region: Rect, private readonly clock?: StageClock,
+    private readonly gains: number[][], private readonly region: Rect, private readonly buffers: ReadBuffers, private readonly clock?: StageClock,
   ) {}
 
   /** One float plane per channel, allocated in the arena. */
@@ -66,7 +82,9 @@ export class AlignedReader {
       sourceFootprint(toFrame, { left: 0, top: 0, width: region.width, height: region.height }, width, height, WARP_PAD) ??
       // Entirely outside the frame (only possible for uncropped debugging runs): clamp to the nearest pixel.
       { left: 0, top: 0, width: 1, height: 1 };
-    const block = this.source.read(frame, { rect: footprint });
+    const { channels, bitDepth } = this.source.info;
+    const bytes = footprint.width * footprint.height * channels * bytesPerSample(bitDepth);
+    const block = this.source.read(frame, { rect: footprint, buffer: this.buffers.next(bytes) });
     block.catch(() => undefined); // a read-ahead nobody collects (cancel, failure) must not go unhandled
     return { frame, footprint, block };
   }

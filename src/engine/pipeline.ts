@@ -1,5 +1,6 @@
 import type { Kernels } from '../wasm/kernels.js';
 import { alignFrames } from './align.js';
+import { ReadBuffers } from './aligned-frame.js';
 import { validCrop } from './crop.js';
 import { gaussianReach } from './filters.js';
 import { focusMeasureReach } from './focus-measure.js';
@@ -67,7 +68,8 @@ export async function stackFrames(source: FrameSource, sink: ResultSink, k: Kern
   const runner: TileRunner = options.tileRunner ?? {
     parallelism: 1,
     run: async (all, output, onStep, tileClock) => {
-      for (const job of all) await fuseTile(source, output, k, job, onStep, tileClock);
+      const buffers = new ReadBuffers();
+      for (const job of all) await fuseTile(source, output, k, job, onStep, tileClock, buffers);
     },
   };
   const plan = planTiles(crop, margin, bytesPerPixel, (settings.memory * 1024 * 1024) / runner.parallelism, method.tileGrid(levels));

@@ -1,6 +1,6 @@
 import type { Plane } from '../wasm/arena.js';
 import type { Kernels } from '../wasm/kernels.js';
-import { AlignedReader } from './aligned-frame.js';
+import { AlignedReader, ReadBuffers } from './aligned-frame.js';
 import { focusMeasure, luminanceOf } from './focus-measure.js';
 import { FocusSelection } from './focus-selection.js';
 import { FUSION_METHODS } from './fusion/index.js';
@@ -68,12 +68,14 @@ export function passesPerTile(job: Pick<TileJob, 'frameLayers' | 'slabs' | 'sett
 }
 
 /**
- * One tile, start to finish. Pass 1 streams every frame through the focus selection (and the fusion method's
+ * One tile, start to finish (`buffers` can be shared by the tiles a thread fuses one after another). Pass 1 streams every frame through the focus selection (and the fusion method's
  * accumulators); pass 2, when anything needs it, streams every frame again to apply the depth-map weights:
  * layer pixels and masks, slab composites, the blend. Working memory is the tile's accumulators, never the
  * stack.
  */
-export async function fuseTile(source: FrameSource, output: TileOutput, k: Kernels, job: TileJob, step: FrameStep, clock: StageClock): Promise<void> {
+export async function fuseTile(
+  source: FrameSource, output: TileOutput, k: Kernels, job: TileJob, step: FrameStep, clock: StageClock, buffers = new ReadBuffers(),
+): Promise<void> {
   const { info } = source;
   const n = info.frames.length;
   const { settings } = job;
@@ -98,7 +100,7 @@ export async function fuseTile(source: FrameSource, output: TileOutput, k: Kerne
     const fusion = method.createTile({ k, width: w, height: h, channels: info.channels, settings, levels: job.levels, selection });
 
     // Pass 1: sharpness (and the method's own accumulators) from every frame.
-    const pass1 = new AlignedReader(source, k, job.transforms, job.gains, region, clock);
+    const pass1 = new AlignedReader(source, k, job.transforms, job.gains, region, buffers, clock);
     for (let i = 0; i < n; i++) {
       await arena.scopedAsync(async () => {
         const score = arena.plane(w, h);
@@ -139,7 +141,7 @@ export async function fuseTile(source: FrameSource, output: TileOutput, k: Kerne
       };
       const total = slabs.active ? arena.plane(w, h) : undefined;
       if (total) clock.measure('blend', () => arena.scoped(() => selection.totalWeight(settings.smoothing, total, arena.plane(w, h))));
-      const pass2 = new AlignedReader(source, k, job.transforms, job.gains, region, clock);
+      const pass2 = new AlignedReader(source, k, job.transforms, job.gains, region, buffers, clock);
       for (let i = 0; i < n; i++) {
         await arena.scopedAsync(async () => {
           const planes = await pass2.colour(i);

@@ -53,6 +53,12 @@ export interface ReadRequest {
    * aspect ratio; the engine reads the actual size off the returned block.
    */
   targetWidth?: number;
+  /**
+   * Memory the host may fill instead of allocating (with `rect`; at least the rectangle's bytes). The engine
+   * passes the same few buffers over and over, so streaming frames makes no garbage; a host that has its own
+   * buffers (Photoshop's getPixels) ignores it.
+   */
+  buffer?: ArrayBuffer;
 }
 
 /**

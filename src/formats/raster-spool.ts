@@ -11,6 +11,17 @@ import type { Rect } from '../engine/types.js';
 /** Narrow rectangles are read through a buffer of about this many bytes of whole rows. */
 const READ_CHUNK_BYTES = 4 * 1024 * 1024;
 
+/**
+ * Row buffers shared by every spool in the thread: one per read in flight, returned after use, so a stack of
+ * many spools holds a few buffers, not one each.
+ */
+const spareChunks: Uint8Array[] = [];
+
+function takeChunk(bytes: number): Uint8Array {
+  const chunk = spareChunks.pop();
+  return chunk && chunk.length >= bytes ? chunk : new Uint8Array(Math.max(bytes, chunk?.length ?? 0));
+}
+
 export class RasterSpool {
   private constructor(
     private readonly handle: FileHandle,
@@ -72,23 +83,26 @@ export class RasterSpool {
   }
 
   /**
-   * Reads a rectangle. A full-width one is one read; a narrower one is read in chunks of whole rows through a
-   * small buffer (a tile of a wide frame would otherwise cost a buffer of every row it spans).
+   * Reads a rectangle, into `into` when it is large enough. A full-width one is one read; a narrower one is read
+   * in chunks of whole rows through a small buffer (a tile of a wide frame would otherwise cost a buffer of every
+   * row it spans).
    */
-  async readRect(rect: Rect): Promise<Uint8Array | Uint16Array> {
+  async readRect(rect: Rect, into?: ArrayBuffer): Promise<Uint8Array | Uint16Array> {
     const span = rect.width * this.channels * this.bytesPerSample;
-    const out = new Uint8Array(rect.height * span);
+    const bytes = rect.height * span;
+    const out = into && into.byteLength >= bytes ? new Uint8Array(into, 0, bytes) : new Uint8Array(bytes);
     if (rect.left === 0 && rect.width === this.width) {
       await withPath(this.path, () => this.handle.read(out, 0, out.length, this.dataOffset + rect.top * this.rowBytes));
     } else {
       const rowsPerChunk = Math.max(1, Math.floor(READ_CHUNK_BYTES / this.rowBytes));
-      const chunk = new Uint8Array(Math.min(rect.height, rowsPerChunk) * this.rowBytes);
+      const chunk = takeChunk(Math.min(rect.height, rowsPerChunk) * this.rowBytes);
       const start = rect.left * this.channels * this.bytesPerSample;
       for (let y0 = 0; y0 < rect.height; y0 += rowsPerChunk) {
         const rows = Math.min(rowsPerChunk, rect.height - y0);
         await withPath(this.path, () => this.handle.read(chunk, 0, rows * this.rowBytes, this.dataOffset + (rect.top + y0) * this.rowBytes));
         for (let y = 0; y < rows; y++) out.set(chunk.subarray(y * this.rowBytes + start, y * this.rowBytes + start + span), (y0 + y) * span);
       }
+      spareChunks.push(chunk);
     }
     return this.bytesPerSample === 2 ? new Uint16Array(out.buffer, out.byteOffset, out.byteLength / 2) : out;
   }

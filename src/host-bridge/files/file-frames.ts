@@ -162,7 +162,7 @@ export class FileFrameSource implements FrameSource {
     }
     const rect = request.rect ?? { left: 0, top: 0, width, height };
     const spool = await this.spool(frame);
-    const data = await spool.readRect(rect);
+    const data = await spool.readRect(rect, request.buffer);
     return { width: rect.width, height: rect.height, channels: this.info.channels, data, maxValue: this.maxValue };
   }
 

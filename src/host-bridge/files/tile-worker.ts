@@ -4,6 +4,7 @@ import * as Comlink from 'comlink';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import { parentPort } from 'node:worker_threads';
 import { fullScale } from '../../engine/pixel-format.js';
+import { ReadBuffers } from '../../engine/aligned-frame.js';
 import { StageClock, type StageSeconds } from '../../engine/profile.js';
 import { fuseTile, type TileJob, type TileOutput } from '../../engine/tile-fusion.js';
 import type { FrameSource, PixelBlock, ReadRequest, StackInfo } from '../../engine/types.js';
@@ -41,7 +42,7 @@ class SpoolSource implements FrameSource {
       spool = this.host!.spoolPath(frame).then((path) => openVipsSpool(path, width, height, channels, bitDepth === 16 ? 2 : 1));
       this.spools.set(frame, spool);
     }
-    const data = await (await spool).readRect(rect);
+    const data = await (await spool).readRect(rect, request.buffer);
     return { width: rect.width, height: rect.height, channels, data, maxValue: fullScale(bitDepth) };
   }
 
@@ -52,6 +53,7 @@ class SpoolSource implements FrameSource {
 }
 
 let kernels: Kernels | undefined;
+const buffers = new ReadBuffers();
 let source: SpoolSource | undefined;
 
 const api: TileWorkerApi = {
@@ -71,7 +73,7 @@ const api: TileWorkerApi = {
       writeSlabTile: (slab, rect, pixels, mask) => host.writeSlabTile(slab, rect, moved(pixels), mask && moved(mask)),
       writeDepthTile: (rect, depth) => host.writeDepthTile(rect, Comlink.transfer(depth, [depth.buffer])),
     };
-    await fuseTile(source!, output, kernels!, job, (frame, what) => host.step(frame, what), clock);
+    await fuseTile(source!, output, kernels!, job, (frame, what) => host.step(frame, what), clock, buffers);
     return { profile: clock.seconds, arenaPeakBytes: kernels!.arena.peak };
   },
   async close() {
