@@ -86,7 +86,7 @@ export interface RunCost {
   /** Bytes of the outputs written, MiB. */
   outputMiB: number;
   /** The CLI's --json summary, when it printed one. */
-  json?: { seconds?: Record<string, number>; tiles?: number; profile?: Record<string, number>; arenaPeakMiB?: number };
+  json?: { seconds?: Record<string, number>; tiles?: number; crop?: { width: number; height: number }; frames?: unknown[]; profile?: Record<string, number>; arenaPeakMiB?: number };
 }
 
 /**
@@ -184,8 +184,11 @@ export async function runLargeBench(argv: string[]): Promise<void> {
           'CPU %': ((100 * cost.cpu) / cost.wall).toFixed(0),
           'peak RSS MiB': cost.maxRssMiB.toFixed(0),
           'peak temp MiB': cost.tempPeakMiB.toFixed(0),
+          'temp / frame MiB': c.outputs === 'composite' && cost.json?.frames ? (cost.tempPeakMiB / cost.json.frames.length).toFixed(1) : '',
           'output MiB': cost.outputMiB.toFixed(0),
+          crop: cost.json?.crop ? `${cost.json.crop.width}x${cost.json.crop.height}` : '',
           tiles: String(cost.json?.tiles ?? ''),
+          'arena MiB': cost.json?.arenaPeakMiB?.toFixed(0) ?? '',
           'align s': cost.json?.seconds?.align?.toFixed(1) ?? '',
           'fuse s': cost.json?.seconds?.fuse?.toFixed(1) ?? '',
           'load (1 min) before': load,
