@@ -18,7 +18,7 @@ async function engineComposite(stack: LayeredStack, bits: 8 | 16, mode: 'depthma
   // Photoshop's 16-bit data is 0..32768; the memory source must report the same full scale.
   if (bits === 16) (source as unknown as { read: MemoryFrameSource['read'] }).read = wrapMax(source, 32768);
   const sink = new MemorySink();
-  const result = await stackFrames(source, sink, await kernels(), { mode, memoryBudget: 192 * 1024 * 1024 });
+  const result = await stackFrames(source, sink, await kernels(), { mode, memory: 192 });
   return { sink, result };
 }
 
@@ -85,7 +85,7 @@ describe('Photoshop bridge against the fake Photoshop', () => {
     const stack = await realDocument(384);
     const { ps } = stack;
     const host = new PhotoshopHost(ps.module, await kernels(), { depthLayer: true, hideSources: true });
-    const result = await host.stack({ options: { mode: 'pyramid', slabs: { size: 4, overlap: 1 } } });
+    const result = await host.stack({ options: { mode: 'pyramid', slabSize: 4, slabOverlap: 1 } });
     expect(result.frames).toHaveLength(7);
     const engine = await engineComposite(stack, 8, 'pyramid');
     expect(worstDifference(ps, engine.sink.composite!, result.crop, stack.width)).toBeLessThanOrEqual(1 / 255);

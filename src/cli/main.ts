@@ -1,12 +1,25 @@
+import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
-import { CancelledError } from '../engine/progress.js';
-import type { StackResult } from '../engine/types.js';
-import { FileHost, loadNodeKernels } from '../host-bridge/files/index.js';
-import { InputError } from '../host-bridge/index.js';
-import type { KernelKind } from '../wasm/kernels.js';
+import {
+  CancelledError, FileHost, FileSystemError, InputError, loadNodeKernels, OptionError, orList, OutputPathError, parseOptionText,
+  removeLeftoversNow, resolveSettings, STACK_OPTIONS, type KernelKind, type OptionName, type OptionSpec, type StackResult, type StackSettings,
+} from '../host-bridge/files/index.js';
 import { progressDisplay } from './progress-display.js';
+import { catchInterrupts, exitCodeFor } from './signals.js';
 
-export const EXIT = { ok: 0, badInput: 1, usage: 2 } as const;
+export const EXIT = { ok: 0, badInput: 1, usage: 2, interrupted: 130 } as const;
+
+const KERNEL_KINDS: KernelKind[] = ['wasm-simd', 'wasm-scalar', 'typescript'];
+
+/** One option's lines in --help, made from the option table. */
+function helpFor(spec: OptionSpec): string {
+  const value = spec.type === 'choice' ? spec.choices.map((c) => c.value).join('|') : `<${spec.unit}>`;
+  const head = `  --${spec.flag} ${value}`;
+  const range = spec.type === 'number' ? `; ${spec.min}..${spec.max}` : '';
+  const lines = [`${spec.help} (default ${spec.default}${range})`];
+  if (spec.type === 'choice') lines.push(...spec.choices.map((c) => `  ${c.value}: ${c.help}`));
+  return [head, ...lines.map((l) => `      ${l}`)].join('\n');
+}
 
 export const HELP = `planewise stack <folder | files...> [options]
 
@@ -14,31 +27,38 @@ Aligns and focus-stacks a series of frames (JPEG, PNG or TIFF, 8 or 16 bit, same
 ordered by file name, first = nearest focus.
 
 Outputs (at least one):
-  --out <file.psd>         layered document: each aligned frame with its layer mask,
-                           the composite on top (PSB when too large for PSD)
+  --out <file.psd>         layered document: the composite on top of the layers chosen
+                           by --layers (PSB when too large for PSD)
   --composite <file>       flattened result: .tif/.png (16-bit for 16-bit input) or .jpg
   --depth <file.png>       8-bit depth map: frame index scaled 0..255, near to far
   --transforms <file.json> reference frame, crop and one 2x3 affine matrix per frame
                            (reference-frame pixel coordinates -> frame coordinates)
 
-Options:
-  --mode pyramid|depthmap  fusion method (default pyramid): pyramid keeps the most fine
-                           detail; depthmap takes each pixel from its sharpest frames,
-                           truer colour and less halo, softer transitions
+Stacking options:
+${Object.values(STACK_OPTIONS).map(helpFor).join('\n')}
+
+Other options:
   --reverse                the frames were shot far to near
-  --align similarity|translation|none   alignment model (default similarity)
-  --smoothing <px>         depth-map blend radius (default 2; larger is smoother, with wider halos)
-  --slab-size <n>          also write sub-stack composites of n frames as hidden layers
-  --slab-overlap <n>       frames shared by neighbouring sub-stacks (default 1)
-  --memory <MiB>           working-memory budget for fusion tiles (default 512)
-  --kernels wasm-simd|wasm-scalar|typescript   force a kernel backend
+  --threads <n>            worker threads fusing tiles (default: every core, here ${availableParallelism()});
+                           the result is the same for any number
+  --kernels ${KERNEL_KINDS.join('|')}   force a kernel backend
   --json                   print a JSON summary on stdout
   -h, --help               this help
 
-Exit codes: 0 done, 1 bad input, 2 usage error.
+Outputs appear all together or not at all: a failed or interrupted run (Ctrl-C, SIGTERM, SIGHUP)
+leaves earlier files at the output paths as they were and no partial files.
+
+Exit codes: 0 done, 1 bad input or a file-system problem (one line naming the file),
+2 usage error, 130 interrupted (129 on SIGHUP, 143 on SIGTERM).
 `;
 
-export async function run(argv: string[], io = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+/** Where run() writes; tests pass their own streams to call it in process. */
+export interface CliStreams {
+  stdout: NodeJS.WriteStream;
+  stderr: NodeJS.WriteStream;
+}
+
+export async function run(argv: string[], io: CliStreams = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({
@@ -49,16 +69,12 @@ export async function run(argv: string[], io = { stdout: process.stdout, stderr:
         composite: { type: 'string' },
         depth: { type: 'string' },
         transforms: { type: 'string' },
-        mode: { type: 'string', default: 'pyramid' },
         reverse: { type: 'boolean', default: false },
-        align: { type: 'string', default: 'similarity' },
-        smoothing: { type: 'string' },
-        memory: { type: 'string' },
-        'slab-size': { type: 'string' },
-        'slab-overlap': { type: 'string' },
         kernels: { type: 'string' },
+        threads: { type: 'string' },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
+        ...Object.fromEntries(Object.values(STACK_OPTIONS).map((spec) => [spec.flag, { type: 'string' as const }])),
       },
     });
   } catch (error) {
@@ -77,20 +93,25 @@ export async function run(argv: string[], io = { stdout: process.stdout, stderr:
   };
   if (command !== 'stack') return usage(command ? `unknown command "${command}"` : 'missing command');
   if (inputs.length === 0) return usage('give a folder or the frame files to stack');
-  if (values.mode !== 'pyramid' && values.mode !== 'depthmap') return usage(`--mode must be pyramid or depthmap, not "${values.mode}"`);
-  if (!['similarity', 'translation', 'none'].includes(values.align ?? '')) return usage(`--align must be similarity, translation or none`);
-  const smoothing = values.smoothing === undefined ? undefined : Number(values.smoothing);
-  if (smoothing !== undefined && !(smoothing >= 0 && smoothing <= 100)) return usage('--smoothing must be a number of pixels, 0..100');
-  const memory = values.memory === undefined ? undefined : Number(values.memory);
-  if (memory !== undefined && !(memory >= 16)) return usage('--memory must be at least 16 (MiB)');
-  const slabSize = values['slab-size'] === undefined ? undefined : Number(values['slab-size']);
-  const slabOverlap = values['slab-overlap'] === undefined ? 1 : Number(values['slab-overlap']);
-  if (slabSize !== undefined && !(Number.isInteger(slabSize) && slabSize >= 2)) return usage('--slab-size must be a whole number of frames, at least 2');
-  if (!(Number.isInteger(slabOverlap) && slabOverlap >= 0 && slabOverlap < (slabSize ?? Infinity))) return usage('--slab-overlap must be a whole number smaller than --slab-size');
-  if (values.kernels && !['wasm-simd', 'wasm-scalar', 'typescript'].includes(values.kernels)) return usage('--kernels must be wasm-simd, wasm-scalar or typescript');
+  const given: Partial<Record<OptionName, unknown>> = {};
+  for (const [name, spec] of Object.entries(STACK_OPTIONS) as [OptionName, OptionSpec][]) {
+    const text = (values as Record<string, unknown>)[spec.flag];
+    if (typeof text === 'string') given[name] = parseOptionText(spec, text);
+  }
+  let settings: StackSettings;
+  try {
+    settings = resolveSettings(given);
+  } catch (error) {
+    if (error instanceof OptionError) return usage(error.message);
+    throw error;
+  }
+  const kernelKind = values.kernels as KernelKind | undefined;
+  if (kernelKind && !KERNEL_KINDS.includes(kernelKind)) return usage(`--kernels must be ${orList(KERNEL_KINDS)}`);
+  const threads = values.threads === undefined ? undefined : Number(values.threads);
+  if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1 && threads <= 256)) return usage('--threads must be a whole number from 1 to 256');
   if (!values.out && !values.composite && !values.depth && !values.transforms) return usage('nothing to write: give --out, --composite, --depth or --transforms');
 
-  const kernels = await loadNodeKernels(values.kernels as KernelKind | undefined, (m) => io.stderr.write(`planewise: ${m}\n`));
+  const kernels = await loadNodeKernels(kernelKind, (m) => io.stderr.write(`planewise: ${m}\n`));
   const host = new FileHost(
     inputs,
     {
@@ -100,23 +121,23 @@ export async function run(argv: string[], io = { stdout: process.stdout, stderr:
       ...(values.transforms ? { transforms: values.transforms } : {}),
     },
     kernels,
+    {
+      ...(threads === undefined ? {} : { threads }),
+      onNotice: (notice) => io.stderr.write(`planewise: ${notice.kind}: ${notice.message}\n`),
+    },
   );
   const display = progressDisplay(io.stderr);
-  const abort = new AbortController();
-  const onSignal = () => abort.abort();
-  process.once('SIGINT', onSignal);
+  const interrupts = catchInterrupts((signal) => {
+    removeLeftoversNow();
+    io.stderr.write('\nplanewise: stopped at once; no output written.\n');
+    process.exit(exitCodeFor(signal));
+  });
   try {
     const result = await host.stack({
       reverse: values.reverse,
-      options: {
-        mode: values.mode,
-        alignment: values.align as 'similarity' | 'translation' | 'none',
-        ...(smoothing !== undefined ? { smoothing } : {}),
-        ...(memory !== undefined ? { memoryBudget: memory * 1024 * 1024 } : {}),
-        ...(slabSize !== undefined ? { slabs: { size: slabSize, overlap: slabOverlap } } : {}),
-      },
+      options: settings,
       onProgress: display.update,
-      signal: abort.signal,
+      signal: interrupts.signal,
     });
     display.done();
     if (values.json) io.stdout.write(JSON.stringify(summary(result), null, 2) + '\n');
@@ -124,17 +145,18 @@ export async function run(argv: string[], io = { stdout: process.stdout, stderr:
     return EXIT.ok;
   } catch (error) {
     display.done();
-    if (error instanceof InputError) {
+    if (error instanceof InputError || error instanceof FileSystemError) {
       io.stderr.write(`planewise: ${error.message}\n`);
       return EXIT.badInput;
     }
+    if (error instanceof OutputPathError) return usage(error.message);
     if (error instanceof CancelledError) {
       io.stderr.write('planewise: cancelled; no output written.\n');
-      return 130;
+      return interrupts.received ? exitCodeFor(interrupts.received) : EXIT.interrupted;
     }
     throw error;
   } finally {
-    process.off('SIGINT', onSignal);
+    interrupts.dispose();
   }
 }
 
@@ -147,6 +169,8 @@ function summary(result: StackResult) {
     tiles: result.tiles,
     arenaPeakMiB: Math.round((result.arenaPeakBytes / 1048576) * 10) / 10,
     seconds: result.seconds,
+    profile: result.profile,
+    settings: result.settings,
     frames: result.frames,
   };
 }

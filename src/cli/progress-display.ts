@@ -1,4 +1,4 @@
-import type { ProgressEvent } from '../engine/progress.js';
+import { formatSeconds, type ProgressEvent } from '../host-bridge/files/index.js';
 
 /**
  * Progress on stderr: a redrawn bar with frame count and ETA on a terminal; plain lines (one per stage
@@ -37,9 +37,4 @@ export function progressDisplay(stream: NodeJS.WriteStream): { update: (e: Progr
       if (tty && drawn) stream.write('\r\x1b[K');
     },
   };
-}
-
-function formatSeconds(s: number): string {
-  if (s < 60) return `${Math.ceil(s)}s`;
-  return `${Math.floor(s / 60)}m${String(Math.ceil(s % 60)).padStart(2, '0')}s`;
 }

@@ -18,8 +18,6 @@ import { dequantizeInto, quantizePlanes } from './pixels.js';
 export class MaskStack {
   /** Running W_i. */
   private readonly cumulative: Plane;
-  /** Running sum of i * w_i, for the depth map. */
-  private readonly depthSum: Plane;
   readonly composite: Plane[];
   private readonly mask: Plane;
   private frames = 0;
@@ -27,21 +25,19 @@ export class MaskStack {
   constructor(private readonly k: Kernels, width: number, height: number, channels: number, private readonly bitDepth: 8 | 16) {
     const arena = k.arena;
     this.cumulative = arena.plane(width, height);
-    this.depthSum = arena.plane(width, height);
     this.mask = arena.plane(width, height);
     this.composite = Array.from({ length: channels }, () => arena.plane(width, height));
-    for (const p of [this.cumulative, this.depthSum, ...this.composite]) arena.planeData(p).fill(0);
+    for (const p of [this.cumulative, ...this.composite]) arena.planeData(p).fill(0);
   }
 
   /**
-   * Adds frame `index` (its planes already quantised as written) with weight `w`. Returns a pointer to the
+   * Adds the next frame (its planes already quantised as written) with weight `w`. Returns a pointer to the
    * quantised mask (single channel, output bit depth), allocated in the caller's arena scope.
    */
-  add(index: number, frame: Plane[], w: Plane): number {
+  add(frame: Plane[], w: Plane): number {
     const k = this.k;
     const n = w.width * w.height;
     k.addScaled(this.cumulative.ptr, w.ptr, n, 1);
-    k.addScaled(this.depthSum.ptr, w.ptr, n, index);
     if (this.frames === 0) k.arena.planeData(this.mask).fill(1);
     // Where nothing at or below this layer has weight yet, show this layer: a later layer with weight will cover it.
     else k.divideSafe(w.ptr, this.cumulative.ptr, this.mask.ptr, n, 1e-30, 1);
@@ -50,12 +46,5 @@ export class MaskStack {
     frame.forEach((plane, c) => k.blendNormal(this.composite[c]!.ptr, plane.ptr, this.mask.ptr, n));
     this.frames++;
     return quantized;
-  }
-
-  /** Expected frame index per pixel, scaled so frame 0 -> 0 and frame `frames-1` -> 1, into dst. */
-  depth(frames: number, dst: Plane): void {
-    const n = dst.width * dst.height;
-    this.k.divideSafe(this.depthSum.ptr, this.cumulative.ptr, dst.ptr, n, 1e-30, 0);
-    this.k.scaleOffset(dst.ptr, dst.ptr, n, frames > 1 ? 1 / (frames - 1) : 0, 0);
   }
 }

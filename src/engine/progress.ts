@@ -4,6 +4,8 @@
  * user's Cancel can land, then throws CancelledError if cancellation was requested.
  */
 
+import { now } from './profile.js';
+
 export type Stage = 'aligning' | 'fusing' | 'writing';
 
 export interface ProgressEvent {
@@ -84,6 +86,10 @@ export class Progress {
   }
 }
 
-function now(): number {
-  return typeof performance !== 'undefined' ? performance.now() : Date.now();
+/** "42 s", "3 min 05 s", "1 h 02 min": durations as people read them in progress lines and summaries. */
+export function formatSeconds(seconds: number): string {
+  const s = Math.max(0, Math.round(seconds));
+  if (s < 60) return `${s} s`;
+  if (s < 3600) return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s`;
+  return `${Math.floor(s / 3600)} h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')} min`;
 }

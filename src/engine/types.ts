@@ -1,5 +1,10 @@
 /** The shapes at the engine's boundary: what a host must provide (frames, a sink) and what a run produces. */
 
+import type { FusionMode, StackSettings } from './options.js';
+import type { StageSeconds } from './profile.js';
+
+export type { FusionMode } from './options.js';
+
 /** Half-open pixel rectangle: columns left..left+width-1, rows top..top+height-1. */
 export interface Rect {
   left: number;
@@ -75,6 +80,11 @@ export interface OutputPlan {
   layerOrder: number[];
   /** Sub-stack composites to write (empty when slabs are off), each as its own layer above the frames. */
   slabs: SlabRange[];
+  /**
+   * Slab layers carry masks that, stacked with normal blending, reproduce the depth-map composite (the
+   * 'slabs' layer output, in place of frame layers); otherwise they are hidden extras without masks.
+   */
+  slabMasks: boolean;
   mode: FusionMode;
 }
 
@@ -84,8 +94,8 @@ export interface ResultSink {
   /** Aligned frame pixels and its layer mask (single channel) for one tile. Tiles of a frame may come in any order. */
   writeFrameTile(frame: number, rect: Rect, pixels: PixelBlock, mask: PixelBlock): Promise<void>;
   writeCompositeTile(rect: Rect, pixels: PixelBlock): Promise<void>;
-  /** One tile of slab `slab`'s composite (index into OutputPlan.slabs). */
-  writeSlabTile(slab: number, rect: Rect, pixels: PixelBlock): Promise<void>;
+  /** One tile of slab `slab`'s composite (index into OutputPlan.slabs), with its mask when the plan has slabMasks. */
+  writeSlabTile(slab: number, rect: Rect, pixels: PixelBlock, mask?: PixelBlock): Promise<void>;
   /** Depth map tile, 8-bit, 0 = first (near) frame, 255 = last (far) frame. */
   writeDepthTile(rect: Rect, depth: Uint8Array): Promise<void>;
   /** All tiles written. */
@@ -94,7 +104,6 @@ export interface ResultSink {
   abort(): Promise<void>;
 }
 
-export type FusionMode = 'depthmap' | 'pyramid';
 
 export interface FrameReport {
   name: string;
@@ -112,9 +121,13 @@ export interface StackResult {
   crop: Rect;
   frames: FrameReport[];
   mode: FusionMode;
+  /** Every setting the run used, defaults filled in. */
+  settings: StackSettings;
   kernels: string;
   tiles: number;
   /** Peak bytes of the engine's working memory (the arena). */
   arenaPeakBytes: number;
   seconds: { align: number; fuse: number; total: number };
+  /** Seconds per stage, summed over tiles (and workers). */
+  profile: StageSeconds;
 }

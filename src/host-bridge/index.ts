@@ -1,16 +1,23 @@
 /**
  * The one interface the panel and the CLI call. Each host (Photoshop, files) turns its documents into the
  * engine's FrameSource and ResultSink and reports problems with the input as InputError: one sentence that
- * names the layer or file and says what to do, raised before anything is changed.
+ * names the layer or file and says what to do, raised before anything is changed. The adapters' own
+ * facades (`photoshop/index.ts`, `files/index.ts`) re-export this module with their host, so the panel and
+ * the CLI each import one module.
  */
-import type { StackOptions } from '../engine/pipeline.js';
+import type { StackSettings } from '../engine/options.js';
 import type { ProgressListener } from '../engine/progress.js';
 import type { StackResult } from '../engine/types.js';
 
-export { CancelledError } from '../engine/progress.js';
-export type { ProgressEvent, ProgressListener } from '../engine/progress.js';
-export type { StackResult, FrameReport } from '../engine/types.js';
-export { DEFAULT_STACK_OPTIONS, type StackOptions } from '../engine/pipeline.js';
+export { CancelledError, formatSeconds } from '../engine/progress.js';
+export type { ProgressEvent, ProgressListener, Stage } from '../engine/progress.js';
+export type { StackResult, FrameReport, FusionMode } from '../engine/types.js';
+export {
+  STACK_OPTIONS, DEFAULT_SETTINGS, OptionError, resolveSettings, optionProblem, listChoices, orList, parseOptionText,
+  type StackSettings, type OptionName, type OptionSpec, type ChoiceSpec, type NumberSpec, type AlignmentModel, type LayerOutput,
+} from '../engine/options.js';
+export type { Kernels, KernelKind } from '../wasm/kernels.js';
+export { LAYER_NAMES } from './layer-names.js';
 
 export class InputError extends Error {
   constructor(message: string) {
@@ -34,7 +41,7 @@ export interface StackRequest {
   frames?: string[];
   /** Flip the order (when frames were shot far to near). */
   reverse?: boolean;
-  options?: Partial<Omit<StackOptions, 'onProgress' | 'cancel'>>;
+  options?: Partial<StackSettings>;
   onProgress?: ProgressListener;
   signal?: AbortSignal;
 }

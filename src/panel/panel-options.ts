@@ -1,4 +1,4 @@
-import { DEFAULT_STACK_OPTIONS, type StackRequest } from '../host-bridge/index.js';
+import { DEFAULT_SETTINGS, type StackRequest } from '../host-bridge/index.js';
 
 /** What the panel lets the user choose, with the defaults a first run should use. */
 export interface PanelOptions {
@@ -15,11 +15,11 @@ export interface PanelOptions {
 }
 
 export const DEFAULT_PANEL_OPTIONS: PanelOptions = {
-  mode: DEFAULT_STACK_OPTIONS.mode,
-  alignment: DEFAULT_STACK_OPTIONS.alignment,
-  smoothing: DEFAULT_STACK_OPTIONS.smoothing,
-  focusWindow: DEFAULT_STACK_OPTIONS.focus.windowSigma,
-  noise: DEFAULT_STACK_OPTIONS.focus.noiseSigma,
+  mode: DEFAULT_SETTINGS.mode,
+  alignment: DEFAULT_SETTINGS.alignment,
+  smoothing: DEFAULT_SETTINGS.smoothing,
+  focusWindow: DEFAULT_SETTINGS.focusWindow,
+  noise: DEFAULT_SETTINGS.noise,
   slabSize: 0,
   slabOverlap: 1,
   depthLayer: false,
@@ -31,7 +31,8 @@ export function engineOptions(o: PanelOptions): NonNullable<StackRequest['option
     mode: o.mode,
     alignment: o.alignment,
     smoothing: o.smoothing,
-    focus: { windowSigma: o.focusWindow, noiseSigma: o.noise },
-    ...(o.slabSize >= 2 ? { slabs: { size: o.slabSize, overlap: Math.min(o.slabOverlap, o.slabSize - 1) } } : {}),
+    focusWindow: o.focusWindow,
+    noise: o.noise,
+    ...(o.slabSize >= 2 ? { slabSize: o.slabSize, slabOverlap: Math.min(o.slabOverlap, o.slabSize - 1) } : {}),
   };
 }

@@ -1,13 +1,24 @@
-import { stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import sharp, { type Metadata, type Sharp } from 'sharp';
 import type { BitDepth, ChannelCount, FrameSource, PixelBlock, ReadRequest, StackInfo } from '../../engine/types.js';
 import { InputError } from '../index.js';
 import { RasterSpool } from '../../formats/raster-spool.js';
+import { FileSystemError, isErrnoError, systemErrorLine } from './system-errors.js';
 
 sharp.cache(false); // libvips' operation cache would keep decoded frames alive: memory must follow the tile, not the stack
 
 const FORMATS = new Set(['jpeg', 'png', 'tiff']);
+
+/**
+ * The largest frame decoded (libvips' default guard, 0x3FFF²): one frame is decoded whole into memory
+ * before it is spooled, so this bounds that.
+ */
+export const MAX_FRAME_PIXELS = 0x3fff * 0x3fff;
+
+/** How frames are opened: the stored samples as they are (an embedded ICC profile is carried, not applied). */
+const OPEN = { failOn: 'warning', ignoreIcc: true, limitInputPixels: MAX_FRAME_PIXELS } as const;
 
 export interface ImageFileInfo {
   path: string;
@@ -16,6 +27,7 @@ export interface ImageFileInfo {
   height: number;
   channels: ChannelCount;
   bitDepth: BitDepth;
+  hasAlpha: boolean;
   icc?: Uint8Array;
 }
 
@@ -27,13 +39,19 @@ export async function probeImages(paths: string[]): Promise<ImageFileInfo[]> {
   const infos: ImageFileInfo[] = [];
   for (const path of paths) {
     const st = await stat(path).catch(() => undefined);
-    if (!st) throw new InputError(`${path}: file not found.`);
+    if (!st) throw new InputError(`${path}: file not found; check the path.`);
     if (!st.isFile()) throw new InputError(`${path}: not a file.`);
+    try {
+      await access(path, constants.R_OK);
+    } catch (error) {
+      if (isErrnoError(error)) throw new FileSystemError(systemErrorLine(error, path, 'input'));
+      throw error;
+    }
     let meta: Metadata;
     try {
-      meta = await sharp(path).metadata();
-    } catch {
-      throw new InputError(`${path}: not a readable JPEG, PNG or TIFF image (unknown or corrupt data).`);
+      meta = await sharp(path, OPEN).metadata();
+    } catch (error) {
+      throw await unreadable(path, error as Error);
     }
     if (!meta.format || !FORMATS.has(meta.format)) {
       throw new InputError(`${path}: ${meta.format ?? 'unknown'} images are not supported; use JPEG, PNG or TIFF.`);
@@ -53,16 +71,54 @@ export async function probeImages(paths: string[]): Promise<ImageFileInfo[]> {
       height,
       channels: colourChannels >= 3 ? 3 : 1,
       bitDepth: meta.depth === 'ushort' ? 16 : 8,
+      hasAlpha: Boolean(meta.hasAlpha),
       ...(meta.icc ? { icc: new Uint8Array(meta.icc) } : {}),
     });
   }
-  const first = infos[0]!;
-  for (const info of infos) {
-    if (info.width !== first.width || info.height !== first.height) {
-      throw new InputError(`${info.path}: ${info.width}x${info.height} differs from ${first.name} (${first.width}x${first.height}); all frames must be the same size.`);
-    }
-  }
+  checkSameSize(infos);
   return infos;
+}
+
+/** Why sharp could not read a header: too many pixels, or not an image it knows. */
+async function unreadable(path: string, error: Error): Promise<InputError> {
+  if (/pixel limit/i.test(error.message)) {
+    const meta = await sharp(path, { limitInputPixels: false }).metadata().catch(() => undefined);
+    const size = meta?.width && meta.height ? `${meta.width}x${meta.height} (${Math.round((meta.width * meta.height) / 1e6)} megapixels)` : 'too large';
+    return new InputError(`${path}: the image is ${size}, more than the ${Math.round(MAX_FRAME_PIXELS / 1e6)} megapixels Planewise decodes; reduce the frames' size.`);
+  }
+  return new InputError(`${path}: not a readable JPEG, PNG or TIFF image (unknown or corrupt data).`);
+}
+
+/** All frames must share one size; the odd ones are named against the size most frames have. */
+function checkSameSize(infos: ImageFileInfo[]): void {
+  const bySize = new Map<string, ImageFileInfo[]>();
+  for (const info of infos) {
+    const size = `${info.width}x${info.height}`;
+    bySize.set(size, [...(bySize.get(size) ?? []), info]);
+  }
+  if (bySize.size === 1) return;
+  const [majority, common] = [...bySize.entries()].sort((a, b) => b[1].length - a[1].length)[0]!;
+  const odd = infos.filter((i) => `${i.width}x${i.height}` !== majority);
+  const named = odd.slice(0, 3).map((i) => `${i.path} (${i.width}x${i.height})`).join(', ');
+  const more = odd.length > 3 ? ` and ${odd.length - 3} more` : '';
+  throw new InputError(
+    `${named}${more}: ${odd.length === 1 ? 'differs' : 'differ'} from the other frames' size ${majority} (${common.length} of ${infos.length} frames); all frames must be the same size.`,
+  );
+}
+
+/** Warnings worth a line before the run: what the outputs will not carry over from the frames. */
+export function frameWarnings(infos: ImageFileInfo[]): string[] {
+  const warnings: string[] = [];
+  const list = (files: ImageFileInfo[]) => files.slice(0, 3).map((f) => f.name).join(', ') + (files.length > 3 ? ` and ${files.length - 3} more` : '');
+  const alpha = infos.filter((i) => i.hasAlpha);
+  if (alpha.length) {
+    warnings.push(`${alpha.length === 1 ? '1 frame has' : `${alpha.length} frames have`} an alpha channel (${list(alpha)}): transparency is not stacked; the outputs are opaque.`);
+  }
+  const profiles = new Set(infos.map((i) => (i.icc ? Buffer.from(i.icc).toString('base64') : '')));
+  if (profiles.size > 1) {
+    warnings.push('the frames carry different ICC colour profiles: the outputs are tagged with the reference frame\'s, so colours of the others may shift; export the frames in one colour space.');
+  }
+  return warnings;
 }
 
 function describeDepth(depth: string | undefined): string {
@@ -84,7 +140,7 @@ function describeDepth(depth: string | undefined): string {
  */
 export class FileFrameSource implements FrameSource {
   readonly info: StackInfo;
-  private readonly spools = new Map<number, RasterSpool>();
+  private readonly spools = new Map<number, Promise<RasterSpool>>();
 
   constructor(private readonly files: ImageFileInfo[], private readonly tempDir: string) {
     this.info = {
@@ -94,10 +150,6 @@ export class FileFrameSource implements FrameSource {
       bitDepth: files.some((f) => f.bitDepth === 16) ? 16 : 8,
       frames: files.map((f) => ({ name: f.name })),
     };
-  }
-
-  get iccProfile(): Uint8Array | undefined {
-    return this.files[0]!.icc;
   }
 
   async read(frame: number, request: ReadRequest = {}): Promise<PixelBlock> {
@@ -117,15 +169,38 @@ export class FileFrameSource implements FrameSource {
     return this.info.bitDepth === 16 ? 65535 : 255;
   }
 
-  private async spool(frame: number): Promise<RasterSpool> {
-    const existing = this.spools.get(frame);
-    if (existing) return existing;
-    const full = await this.decode(frame, (img) => img);
-    const { width, height, channels, bitDepth } = this.info;
-    const spool = await RasterSpool.create(join(this.tempDir, `frame-${frame}.raw`), width, height, channels, bitDepth === 16 ? 2 : 1);
-    await spool.writeRect({ left: 0, top: 0, width, height }, full.data);
-    this.spools.set(frame, spool);
+  /**
+   * The frame's raw spool, decoded on first use; the next frame is decoded meanwhile, so tiles streaming frames
+   * in order (and worker threads, through spoolPath) rarely wait for a decode.
+   */
+  private spool(frame: number): Promise<RasterSpool> {
+    const spool = this.decodeToSpool(frame);
+    if (frame + 1 < this.info.frames.length) this.decodeToSpool(frame + 1).catch(() => undefined);
     return spool;
+  }
+
+  private decodeToSpool(frame: number): Promise<RasterSpool> {
+    let spool = this.spools.get(frame);
+    if (!spool) {
+      spool = (async () => {
+        const full = await this.decode(frame, (img) => img);
+        const { width, height, channels, bitDepth } = this.info;
+        if (full.width !== width || full.height !== height) {
+          const path = this.files[frame]!.path;
+          throw new InputError(`${path}: decodes to ${full.width}x${full.height} though its header says ${width}x${height}; the file is corrupt.`);
+        }
+        const raw = await RasterSpool.create(join(this.tempDir, `frame-${frame}.raw`), width, height, channels, bitDepth === 16 ? 2 : 1);
+        await raw.writeRect({ left: 0, top: 0, width, height }, full.data);
+        return raw;
+      })();
+      this.spools.set(frame, spool);
+    }
+    return spool;
+  }
+
+  /** Where frame `frame`'s raw spool is, for worker threads that read it themselves. */
+  async spoolPath(frame: number): Promise<string> {
+    return (await this.spool(frame)).path;
   }
 
   private async decode(frame: number, shape: (img: Sharp) => Sharp): Promise<PixelBlock> {
@@ -133,18 +208,20 @@ export class FileFrameSource implements FrameSource {
     const { channels, bitDepth } = this.info;
     const space = channels === 3 ? (bitDepth === 16 ? 'rgb16' : 'srgb') : bitDepth === 16 ? 'grey16' : 'b-w';
     try {
-      const img = shape(sharp(file.path, { failOn: 'warning' }).rotate().removeAlpha()).toColourspace(space);
+      const img = shape(sharp(file.path, OPEN).rotate().removeAlpha()).toColourspace(space);
       const { data, info } = await img.raw({ depth: bitDepth === 16 ? 'ushort' : 'uchar' }).toBuffer({ resolveWithObject: true });
       if (info.channels !== channels) throw new Error(`decoded ${info.channels} channels, expected ${channels}`);
       const samples = bitDepth === 16 ? new Uint16Array(data.buffer, data.byteOffset, data.byteLength / 2) : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
       return { width: info.width, height: info.height, channels, data: samples, maxValue: this.maxValue };
     } catch (error) {
+      if (error instanceof FileSystemError) throw error;
+      if (isErrnoError(error)) throw new FileSystemError(systemErrorLine(error, error.path ?? file.path, error.path ? 'temporary' : 'input'));
       throw new InputError(`${file.path}: could not decode the image (${(error as Error).message.split('\n')[0]}); the file may be truncated or corrupt.`);
     }
   }
 
   async close(): Promise<void> {
-    for (const spool of this.spools.values()) await spool.close();
+    for (const spool of this.spools.values()) await (await spool.catch(() => undefined))?.close();
     this.spools.clear();
   }
 }

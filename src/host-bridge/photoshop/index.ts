@@ -12,7 +12,7 @@ export { findStack } from './frames.js';
 export type { Photoshop } from './types.js';
 
 /** Photoshop's budget for plugins is ~600 MB before warnings; the engine's tiles get well under half. */
-const PHOTOSHOP_MEMORY_BUDGET = 192 * 1024 * 1024;
+const PHOTOSHOP_MEMORY_MIB = 192;
 const COMMAND = 'Planewise focus stack';
 
 /**
@@ -53,7 +53,7 @@ export class PhotoshopHost implements StackHost {
       try {
         suspension = await ctx.hostControl.suspendHistory({ documentID: stack.doc.id, name: COMMAND });
         const result = await stackFrames(new LayerFrameSource(this.ps, stack, frames), new LayerSink(this.ps, stack, frames, this.outputs), this.kernels, {
-          memoryBudget: PHOTOSHOP_MEMORY_BUDGET,
+          memory: PHOTOSHOP_MEMORY_MIB,
           ...request.options,
           cancel: { get cancelled() { return cancelled(); } },
           onProgress: (event) => {

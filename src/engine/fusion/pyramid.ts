@@ -1,34 +1,8 @@
-import type { Plane } from '../wasm/arena.js';
-import type { Kernels } from '../wasm/kernels.js';
-import { LUMA } from './focus-measure.js';
-
-/**
- * Laplacian pyramid in place: levels[0..L-1] hold detail (band-pass) coefficients, levels[L] the low-pass
- * residual. Level l+1 pixel x corresponds to level l pixel 2x (pyrDown keeps even samples).
- */
-export function buildLaplacian(k: Kernels, src: Plane, levels: number): Plane[] {
-  const arena = k.arena;
-  const first = arena.plane(src.width, src.height);
-  k.scaleOffset(src.ptr, first.ptr, src.width * src.height, 1, 0);
-  const pyramid = [first];
-  for (let l = 0; l < levels; l++) {
-    const fine = pyramid[l]!;
-    const coarse = arena.plane(Math.ceil(fine.width / 2), Math.ceil(fine.height / 2));
-    k.pyrDown(fine.ptr, fine.width, fine.height, coarse.ptr);
-    k.pyrUpAdd(coarse.ptr, fine.width, fine.height, fine.ptr, -1);
-    pyramid.push(coarse);
-  }
-  return pyramid;
-}
-
-/** Collapses a Laplacian pyramid in place; the result is in pyramid[0]. */
-export function collapse(k: Kernels, pyramid: Plane[]): Plane {
-  for (let l = pyramid.length - 2; l >= 0; l--) {
-    const fine = pyramid[l]!;
-    k.pyrUpAdd(pyramid[l + 1]!.ptr, fine.width, fine.height, fine.ptr, 1);
-  }
-  return pyramid[0]!;
-}
+import type { Plane } from '../../wasm/arena.js';
+import type { Kernels } from '../../wasm/kernels.js';
+import { LUMA } from '../focus-measure.js';
+import { buildLaplacian, collapse, levelSizes, pyramidReach } from './laplacian.js';
+import type { FusionMethod } from './method.js';
 
 /**
  * Pyramid fusion (after Burt & Adelson 1985, "Merging images through pattern selection"): at every detail
@@ -45,21 +19,11 @@ export class PyramidFusion {
 
   constructor(private readonly k: Kernels, width: number, height: number, private readonly channels: number, private readonly levels: number) {
     const arena = k.arena;
-    const sizes: [number, number][] = [[width, height]];
-    for (let l = 0; l < levels; l++) {
-      const [w, h] = sizes[l]!;
-      sizes.push([Math.ceil(w / 2), Math.ceil(h / 2)]);
-    }
+    const sizes = levelSizes(width, height, levels);
     this.fused = Array.from({ length: channels }, () => sizes.map(([w, h]) => arena.plane(w, h)));
     this.best = sizes.slice(0, levels).map(([w, h]) => arena.plane(w, h));
-    this.reset();
-  }
-
-  /** Empties the accumulators so the same memory fuses another set of frames. */
-  reset(): void {
-    for (const p of this.fused.flat()) this.k.arena.planeData(p).fill(0);
-    for (const p of this.best) this.k.arena.planeData(p).fill(-1);
-    this.frames = 0;
+    for (const p of this.fused.flat()) arena.planeData(p).fill(0);
+    for (const p of this.best) arena.planeData(p).fill(-1);
   }
 
   add(planes: Plane[]): void {
@@ -105,11 +69,21 @@ export class PyramidFusion {
   }
 }
 
-/**
- * Tile margin for a pyramid of this depth. The 5-tap kernel reaches 2 pixels per level for reduce and again
- * for expand, doubling each level (~4 * 2^levels); coarse max-abs selections near a tile edge still flip, so
- * the margin is twice that, which the seam test measured to keep tiled and untiled results within 4/255.
- */
-export function pyramidReach(levels: number): number {
-  return 8 * (2 ** levels);
-}
+export const pyramidFusion: FusionMethod = {
+  mode: 'pyramid',
+  readsColour: true,
+  needsBlend: false,
+  // The fused pyramids (channels x 4/3) and the best scores (4/3); a frame's pyramids while they are built
+  // (channels x 4/3) and a level's score and scratch.
+  accumulatorPlanes: (channels) => (4 / 3) * (channels + 1),
+  framePlanes: (channels) => (4 / 3) * channels + 2,
+  reach: pyramidReach,
+  tileGrid: (levels) => 2 ** levels,
+  createTile: ({ k, width, height, channels, levels }) => {
+    const fusion = new PyramidFusion(k, width, height, channels, levels);
+    return {
+      addFrame: (_index, planes) => fusion.add(planes),
+      composite: () => fusion.result(),
+    };
+  },
+};

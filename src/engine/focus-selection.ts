@@ -34,6 +34,30 @@ export class FocusSelection {
     this.k.scaleOffset(this.bestScore.ptr, this.bestScore.ptr, n, 1, floor);
   }
 
+  /**
+   * Expected frame index per pixel under the soft weights, scaled so frame 0 -> 0 and frame `frames-1` -> 1:
+   * sum_i i w_i / sum_i w_i = G*(index * score) / G*(score), by linearity, so two blurs serve any frame count.
+   */
+  depth(frames: number, sigma: number, dst: Plane): void {
+    const k = this.k;
+    const n = dst.width * dst.height;
+    k.arena.scoped(() => {
+      const total = k.arena.plane(dst.width, dst.height);
+      const tmp = k.arena.plane(dst.width, dst.height);
+      k.arena.planeData(dst).fill(0);
+      k.blendNormal(dst.ptr, this.bestIndex.ptr, this.bestScore.ptr, n); // dst = index * score (dst was 0)
+      gaussianBlur(k, dst, dst, tmp, sigma);
+      gaussianBlur(k, this.bestScore, total, tmp, sigma);
+      k.divideSafe(dst.ptr, total.ptr, dst.ptr, n, 1e-30, 0);
+      k.scaleOffset(dst.ptr, dst.ptr, n, frames > 1 ? 1 / (frames - 1) : 0, 0);
+    });
+  }
+
+  /** dst = G_sigma * score = Σ_i w_i: the total of every frame's weight. */
+  totalWeight(sigma: number, dst: Plane, tmp: Plane): void {
+    gaussianBlur(this.k, this.bestScore, dst, tmp, sigma);
+  }
+
   /** dst = G_sigma * ([best == index] * score): frame `index`'s unnormalised weight. */
   weight(index: number, sigma: number, dst: Plane, tmp: Plane): void {
     const n = dst.width * dst.height;
