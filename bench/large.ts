@@ -207,9 +207,11 @@ export async function runLargeBench(argv: string[]): Promise<void> {
   printPeers();
 }
 
+/** The engine's own StackResult.profile: seconds per stage, summed over tiles and workers (so above wall with N threads). */
 function printProfile(label: string, profile: Record<string, number>): void {
   const total = Object.values(profile).reduce((s, v) => s + v, 0);
-  printTable(`Engine profile: ${label} (seconds per stage)`, Object.entries(profile).map(([stage, s]) => ({ stage, s: s.toFixed(2), '%': ((100 * s) / total).toFixed(1) })));
+  const rows = Object.entries(profile).sort((a, b) => b[1] - a[1]).map(([stage, s]) => ({ stage, s: s.toFixed(1), '% of sum': ((100 * s) / total).toFixed(1) }));
+  printTable(`Engine profile: ${label} (seconds per stage, summed over workers; sum ${total.toFixed(1)} s)`, rows);
 }
 
 /** The enfuse recipe of peer-figures.md (alignment needs -t 9 at this size); optional, ~450 s. */
