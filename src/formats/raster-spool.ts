@@ -8,6 +8,9 @@ import type { Rect } from '../engine/types.js';
  * `dataOffset` bytes (vips-image.ts lays a libvips image out this way). Errors name the spool's path,
  * which Node's positioned writes do not.
  */
+/** Narrow rectangles are read through a buffer of about this many bytes of whole rows. */
+const READ_CHUNK_BYTES = 4 * 1024 * 1024;
+
 export class RasterSpool {
   private constructor(
     private readonly handle: FileHandle,
@@ -33,8 +36,8 @@ export class RasterSpool {
   }
 
   /** Opens an existing spool for reading (another thread's view of a file this process wrote). */
-  static async open(path: string, width: number, height: number, channels: number, bytesPerSample: 1 | 2): Promise<RasterSpool> {
-    return new RasterSpool(await withPath(path, () => open(path, 'r')), path, width, height, channels, bytesPerSample, 0);
+  static async open(path: string, width: number, height: number, channels: number, bytesPerSample: 1 | 2, dataOffset = 0): Promise<RasterSpool> {
+    return new RasterSpool(await withPath(path, () => open(path, 'r')), path, width, height, channels, bytesPerSample, dataOffset);
   }
 
   private get rowBytes(): number {
@@ -68,18 +71,24 @@ export class RasterSpool {
     }
   }
 
-  /** Reads a rectangle; whole rows are read in one call and the columns copied out. */
+  /**
+   * Reads a rectangle. A full-width one is one read; a narrower one is read in chunks of whole rows through a
+   * small buffer (a tile of a wide frame would otherwise cost a buffer of every row it spans).
+   */
   async readRect(rect: Rect): Promise<Uint8Array | Uint16Array> {
-    const rows = new Uint8Array(rect.height * this.rowBytes);
-    await withPath(this.path, () => this.handle.read(rows, 0, rows.length, this.dataOffset + rect.top * this.rowBytes));
     const span = rect.width * this.channels * this.bytesPerSample;
-    let out: Uint8Array;
+    const out = new Uint8Array(rect.height * span);
     if (rect.left === 0 && rect.width === this.width) {
-      out = rows;
+      await withPath(this.path, () => this.handle.read(out, 0, out.length, this.dataOffset + rect.top * this.rowBytes));
     } else {
-      out = new Uint8Array(rect.height * span);
+      const rowsPerChunk = Math.max(1, Math.floor(READ_CHUNK_BYTES / this.rowBytes));
+      const chunk = new Uint8Array(Math.min(rect.height, rowsPerChunk) * this.rowBytes);
       const start = rect.left * this.channels * this.bytesPerSample;
-      for (let y = 0; y < rect.height; y++) out.set(rows.subarray(y * this.rowBytes + start, y * this.rowBytes + start + span), y * span);
+      for (let y0 = 0; y0 < rect.height; y0 += rowsPerChunk) {
+        const rows = Math.min(rowsPerChunk, rect.height - y0);
+        await withPath(this.path, () => this.handle.read(chunk, 0, rows * this.rowBytes, this.dataOffset + (rect.top + y0) * this.rowBytes));
+        for (let y = 0; y < rows; y++) out.set(chunk.subarray(y * this.rowBytes + start, y * this.rowBytes + start + span), (y0 + y) * span);
+      }
     }
     return this.bytesPerSample === 2 ? new Uint16Array(out.buffer, out.byteOffset, out.byteLength / 2) : out;
   }

@@ -25,6 +25,11 @@ export interface VipsMetadata {
   density?: number;
 }
 
+/** A .v file libvips wrote (sharp's toFile with a ".v" name), opened for reading its pixels by rectangle. */
+export async function openVipsSpool(path: string, width: number, height: number, channels: number, bytesPerSample: 1 | 2): Promise<RasterSpool> {
+  return RasterSpool.open(path, width, height, channels, bytesPerSample, HEADER_BYTES);
+}
+
 export async function createVipsSpool(path: string, width: number, height: number, channels: 1 | 3, bytesPerSample: 1 | 2): Promise<RasterSpool> {
   return RasterSpool.create(path, width, height, channels, bytesPerSample, HEADER_BYTES);
 }

@@ -102,7 +102,7 @@ export function App(props: { ps: Photoshop; loadKernels: (notice: (m: string) =>
       <StackOptionsForm options={options} disabled={running} onChange={setOptions} />
       {running ? (
         <RunStatus progress={phase.progress} cancelling={phase.cancelling} onCancel={() => {
-          abort.current?.abort();
+          abort.current?.abort(new Error('Cancelled by the user'));
           setPhase((p) => (p.kind === 'running' ? { ...p, cancelling: true } : p));
         }} />
       ) : (

@@ -4,8 +4,9 @@ import { basename, join } from 'node:path';
 import sharp, { type Metadata, type Sharp } from 'sharp';
 import type { BitDepth, ChannelCount, FrameSource, PixelBlock, ReadRequest, StackInfo } from '../../engine/types.js';
 import { InputError } from '../index.js';
-import { RasterSpool } from '../../formats/raster-spool.js';
-import { FileSystemError, isErrnoError, systemErrorLine } from './system-errors.js';
+import type { RasterSpool } from '../../formats/raster-spool.js';
+import { openVipsSpool } from '../../formats/vips-image.js';
+import { errnoInMessage, FileSystemError, isErrnoError, probeWrite, systemErrorLine } from './system-errors.js';
 
 sharp.cache(false); // libvips' operation cache would keep decoded frames alive: memory must follow the tile, not the stack
 
@@ -179,19 +180,23 @@ export class FileFrameSource implements FrameSource {
     return spool;
   }
 
+  /**
+   * libvips decodes the file straight into a native ".v" image on disk, strip by strip, so a frame is never
+   * whole in memory; the spool then reads its pixels by rectangle.
+   */
   private decodeToSpool(frame: number): Promise<RasterSpool> {
     let spool = this.spools.get(frame);
     if (!spool) {
       spool = (async () => {
-        const full = await this.decode(frame, (img) => img);
+        const file = this.files[frame]!;
         const { width, height, channels, bitDepth } = this.info;
-        if (full.width !== width || full.height !== height) {
-          const path = this.files[frame]!.path;
-          throw new InputError(`${path}: decodes to ${full.width}x${full.height} though its header says ${width}x${height}; the file is corrupt.`);
+        const path = join(this.tempDir, `frame-${frame}.v`);
+        const written = await this.decodeWith(frame, (img) => img.toFile(path));
+        if (written.width !== width || written.height !== height) {
+          throw new InputError(`${file.path}: decodes to ${written.width}x${written.height} though its header says ${width}x${height}; the file is corrupt.`);
         }
-        const raw = await RasterSpool.create(join(this.tempDir, `frame-${frame}.raw`), width, height, channels, bitDepth === 16 ? 2 : 1);
-        await raw.writeRect({ left: 0, top: 0, width, height }, full.data);
-        return raw;
+        if (written.channels !== channels) throw new InputError(`${file.path}: decoded ${written.channels} channels, expected ${channels}; the file may be corrupt.`);
+        return openVipsSpool(path, width, height, channels, bitDepth === 16 ? 2 : 1);
       })();
       this.spools.set(frame, spool);
     }
@@ -204,19 +209,32 @@ export class FileFrameSource implements FrameSource {
   }
 
   private async decode(frame: number, shape: (img: Sharp) => Sharp): Promise<PixelBlock> {
+    const { channels, bitDepth } = this.info;
+    const { data, info } = await this.decodeWith(frame, (img) => shape(img).raw({ depth: bitDepth === 16 ? 'ushort' : 'uchar' }).toBuffer({ resolveWithObject: true }));
+    if (info.channels !== channels) throw new InputError(`${this.files[frame]!.path}: decoded ${info.channels} channels, expected ${channels}; the file may be corrupt.`);
+    const samples = bitDepth === 16 ? new Uint16Array(data.buffer, data.byteOffset, data.byteLength / 2) : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    return { width: info.width, height: info.height, channels, data: samples, maxValue: this.maxValue };
+  }
+
+  /**
+   * The frame opened, oriented, without alpha, in the stack's colour space and depth, handed to `output`.
+   * Failures become one line: a system error names its path, a libvips write error the temporary folder, and
+   * anything else blames the file as undecodable.
+   */
+  private async decodeWith<T>(frame: number, output: (img: Sharp) => Promise<T>): Promise<T> {
     const file = this.files[frame]!;
     const { channels, bitDepth } = this.info;
     const space = channels === 3 ? (bitDepth === 16 ? 'rgb16' : 'srgb') : bitDepth === 16 ? 'grey16' : 'b-w';
     try {
-      const img = shape(sharp(file.path, OPEN).rotate().removeAlpha()).toColourspace(space);
-      const { data, info } = await img.raw({ depth: bitDepth === 16 ? 'ushort' : 'uchar' }).toBuffer({ resolveWithObject: true });
-      if (info.channels !== channels) throw new Error(`decoded ${info.channels} channels, expected ${channels}`);
-      const samples = bitDepth === 16 ? new Uint16Array(data.buffer, data.byteOffset, data.byteLength / 2) : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-      return { width: info.width, height: info.height, channels, data: samples, maxValue: this.maxValue };
+      return await output(sharp(file.path, OPEN).rotate().removeAlpha().toColourspace(space));
     } catch (error) {
-      if (error instanceof FileSystemError) throw error;
+      if (error instanceof FileSystemError || error instanceof InputError) throw error;
       if (isErrnoError(error)) throw new FileSystemError(systemErrorLine(error, error.path ?? file.path, error.path ? 'temporary' : 'input'));
-      throw new InputError(`${file.path}: could not decode the image (${(error as Error).message.split('\n')[0]}); the file may be truncated or corrupt.`);
+      const message = (error as Error).message;
+      const aboutTemp = message.includes(this.tempDir) || /write/i.test(message);
+      const code = aboutTemp ? (errnoInMessage(message) ?? (await probeWrite(this.tempDir))) : undefined;
+      if (code) throw new FileSystemError(systemErrorLine(Object.assign(new Error(message), { code }), this.tempDir, 'temporary'));
+      throw new InputError(`${file.path}: could not decode the image (${message.split('\n')[0]}); the file may be truncated or corrupt.`);
     }
   }
 
