@@ -9,6 +9,12 @@ import { loadNodeKernels } from '../src/host-bridge/files/node-kernels.js';
 import type { KernelKind } from '../src/wasm/kernels.js';
 import { syntheticRows } from './synthetic-quality.js';
 
+if (process.argv.includes('--large')) {
+  const { runLargeBench } = await import('./large.js'); // the 24 MP x 20 whole-run bench, on its own
+  await runLargeBench(process.argv.slice(2));
+  process.exit(0);
+}
+
 const root = packageRoot();
 const realDir = join(root, '..', 'shared', 'data', 'real');
 const sets = existsSync(realDir)
