@@ -177,9 +177,6 @@ function summary(result: StackResult) {
 
 function describe(result: StackResult): string {
   const warnings = result.frames.filter((f) => f.warning).map((f) => `  warning: ${f.name}: ${f.warning}\n`);
-  return (
-    `planewise: stacked ${result.frames.length} frames (${result.mode}, ${result.kernels} kernels) into ` +
-    `${result.crop.width}x${result.crop.height} in ${result.seconds.total.toFixed(1)} s\n` +
-    warnings.join('')
-  );
+  const what = result.tiles > 0 ? `stacked ${result.frames.length} frames (${result.mode}, ${result.kernels} kernels) into` : `aligned ${result.frames.length} frames; common area`;
+  return `planewise: ${what} ${result.crop.width}x${result.crop.height} in ${result.seconds.total.toFixed(1)} s\n` + warnings.join('');
 }

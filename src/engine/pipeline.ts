@@ -18,6 +18,8 @@ export interface StackOptions extends Partial<StackSettings> {
   reference?: number;
   /** Emit the depth map (default true). */
   depthMap?: boolean;
+  /** Fuse at all (default true); without it the run aligns, plans the crop and reports (transforms only). */
+  fuse?: boolean;
   onProgress?: ProgressListener;
   cancel?: CancelToken;
   /** Runs the tiles; default one after another on this thread. The CLI passes a worker pool. */
@@ -89,7 +91,7 @@ export async function stackFrames(source: FrameSource, sink: ResultSink, k: Kern
       progress.report('fusing', done, work, frame, `${what} ${info.frames[frame]!.name}`);
       await progress.checkpoint();
     };
-    await runner.run(jobs, sink, step, clock);
+    if (options.fuse ?? true) await runner.run(jobs, sink, step, clock);
     const tFused = Date.now();
     const frames: FrameReport[] = info.frames.map((f, i) => ({
       name: f.name,
@@ -105,7 +107,7 @@ export async function stackFrames(source: FrameSource, sink: ResultSink, k: Kern
       mode: settings.mode,
       settings,
       kernels: k.kind,
-      tiles: plan.tiles.length,
+      tiles: (options.fuse ?? true) ? plan.tiles.length : 0,
       arenaPeakBytes: k.arena.peak,
       seconds: { align: (tAligned - t0) / 1000, fuse: (tFused - tAligned) / 1000, total: 0 },
       profile: clock.seconds,

@@ -99,7 +99,10 @@ export async function fuseTile(
     const selection = new FocusSelection(k, w, h);
     const fusion = method.createTile({ k, width: w, height: h, channels: info.channels, settings, levels: job.levels, selection });
 
-    // Pass 1: sharpness (and the method's own accumulators) from every frame.
+    // Pass 1: sharpness (and the method's own accumulators) from every frame. Sharpness is skipped when nothing
+    // reads it: a composite-only pyramid run without depth map.
+    const twoPasses = passesPerTile(job) === 2;
+    const measuresFocus = twoPasses || job.depth || method.usesSelection;
     const pass1 = new AlignedReader(source, k, job.transforms, job.gains, region, buffers, clock);
     for (let i = 0; i < n; i++) {
       await arena.scopedAsync(async () => {
@@ -107,6 +110,7 @@ export async function fuseTile(
         if (method.readsColour) {
           const planes = await pass1.colour(i);
           clock.measure('fuse', () => fusion.addFrame(i, planes));
+          if (!measuresFocus) return;
           const lum = arena.plane(w, h);
           luminanceOf(k, planes, lum);
           measureFocus(lum, score);
@@ -121,7 +125,7 @@ export async function fuseTile(
 
     // Pass 2: each frame with its depth-map weight: layer pixels and masks, slabs, and the blend they reproduce.
     let blend: Plane[] | undefined;
-    if (passesPerTile(job) === 2) {
+    if (twoPasses) {
       const masks = new MaskStack(k, w, h, info.channels, info.bitDepth);
       const slabs = new SlabComposer(k, job.slabs, w, h, info.channels);
       const slabMasks = job.slabMasks ? new MaskStack(k, w, h, info.channels, info.bitDepth) : undefined;

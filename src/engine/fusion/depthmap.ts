@@ -9,6 +9,7 @@ export const depthMapFusion: FusionMethod = {
   mode: 'depthmap',
   readsColour: false,
   needsBlend: true,
+  usesSelection: true,
   accumulatorPlanes: () => 0,
   framePlanes: () => 0,
   reach: () => 0,

@@ -36,6 +36,8 @@ export interface FusionMethod {
   readonly readsColour: boolean;
   /** The composite needs pass 2's depth-map blend. */
   readonly needsBlend: boolean;
+  /** The method reads the focus selection itself (otherwise pass 1 measures focus only for masks and the depth map). */
+  readonly usesSelection: boolean;
   /** Accumulators for one tile, allocated in the arena scope of the caller. */
   createTile(context: TileContext): TileFusion;
 }

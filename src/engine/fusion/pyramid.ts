@@ -73,6 +73,7 @@ export const pyramidFusion: FusionMethod = {
   mode: 'pyramid',
   readsColour: true,
   needsBlend: false,
+  usesSelection: false,
   // The fused pyramids (channels x 4/3) and the best scores (4/3); a frame's pyramids while they are built
   // (channels x 4/3) and a level's score and scratch.
   accumulatorPlanes: (channels) => (4 / 3) * (channels + 1),

@@ -149,6 +149,7 @@ export class FileHost implements StackHost {
         // Without a layered document there is nothing to put layers in, so the run skips making them.
         ...(this.outputs.psd ? {} : { layers: 'none' as const }),
         depthMap: Boolean(this.outputs.depth),
+        fuse: Boolean(this.outputs.psd || this.outputs.composite || this.outputs.depth),
         ...(request.onProgress ? { onProgress: request.onProgress } : {}),
         ...(request.signal ? { cancel: cancelTokenFrom(request.signal) } : {}),
         ...(pool ? { tileRunner: pool } : {}),
