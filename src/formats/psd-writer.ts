@@ -1,18 +1,22 @@
-import { appendFile, open, rm, type FileHandle } from 'node:fs/promises';
+import { open, rm, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
+import type { Rect } from '../engine/types.js';
+import { packBitsBound, packChunks } from './packbits.js';
+import { LayerSpool } from './psd-layer-spool.js';
 import { withPath, writeAll } from './raster-spool.js';
 
 /**
  * A streaming writer for layered Photoshop documents (PSD, or PSB when large), following Adobe's
  * "Photoshop File Formats Specification". Written by hand because ag-psd and similar libraries need every
- * layer's pixels in memory at once; here each band of rows is compressed as it arrives and appended to a
- * temporary file per channel, and close() concatenates them into the document. Memory: the per-row byte
- * counts only.
+ * layer's pixels in memory at once. Here layers arrive as tiles in any order; each tile is compressed as it
+ * arrives into a temporary file per layer (psd-layer-spool.ts), and close() writes the document from them, a
+ * band of rows at a time. Memory: the per-row byte counts and one band.
  *
- * Encoding: 8-bit channels use PackBits RLE (compression 1), as Photoshop does; 16-bit channels are stored
- * raw (compression 0) — valid and readable everywhere, at the cost of size (PackBits on 16-bit data is not
- * read by all readers, and ZIP needs one deflate stream per channel alive across the whole run).
+ * Encoding: 8-bit channels use PackBits RLE (compression 1), as Photoshop does, in fixed 128-column pieces so
+ * the bytes do not depend on the tiles (packbits.ts); 16-bit channels are stored raw (compression 0) — valid
+ * and readable everywhere, at the cost of size (the specification's RLE works on bytes, but not every reader
+ * decodes it at 16 bits: ag-psd reads it as 8-bit samples; and ZIP needs one deflate stream per channel).
  *
  * The document is written at the path given, in one go at close(); the caller chooses a temporary name
  * and moves it into place (the files host commits all outputs together).
@@ -45,103 +49,77 @@ export interface PsdMetadata {
   xmp?: string;
 }
 
-interface ChannelStore {
-  id: number;
-  path: string;
-  /** Compressed byte count per row (RLE only). */
-  rowBytes: Uint32Array;
-  bytes: number;
-}
-
-interface LayerState {
-  channels: ChannelStore[];
-  rows: number;
-}
+/** Channel IDs of a layer record, in the order its data is written (spec: "Channel information"). */
+const ALPHA = -1;
+const MASK = -2;
 
 const PSD_MAX_SIDE = 30000;
 const PSD_MAX_BYTES = 2 ** 31 - 1;
-const COPY_CHUNK = 8 * 1024 * 1024;
+const FLUSH_BYTES = 8 * 1024 * 1024;
 
 export class PsdWriter {
   readonly format: 'psd' | 'psb';
-  private readonly layers: LayerState[];
+  private readonly spools: LayerSpool[];
   private readonly colourChannels: number;
   private closed = false;
 
-  private constructor(private readonly path: string, private readonly spec: PsdSpec, tempDir: string) {
+  private constructor(private readonly path: string, private readonly spec: PsdSpec, spools: LayerSpool[]) {
     this.colourChannels = spec.colorMode === 'rgb' ? 3 : 1;
-    const estimate = spec.layers.length * spec.width * spec.height * (this.colourChannels + 2) * (spec.depth / 8);
+    this.format = PsdWriter.formatFor(spec);
+    this.spools = spools;
+  }
+
+  private static formatFor(spec: PsdSpec): 'psd' | 'psb' {
+    const channels = spec.colorMode === 'rgb' ? 3 : 1;
+    const estimate = spec.layers.length * spec.width * spec.height * (channels + 2) * (spec.depth / 8);
     const auto = spec.width > PSD_MAX_SIDE || spec.height > PSD_MAX_SIDE || estimate > PSD_MAX_BYTES * 0.9 ? 'psb' : 'psd';
-    this.format = !spec.format || spec.format === 'auto' ? auto : spec.format;
-    if (this.format === 'psd' && (spec.width > PSD_MAX_SIDE || spec.height > PSD_MAX_SIDE)) {
+    const format = !spec.format || spec.format === 'auto' ? auto : spec.format;
+    if (format === 'psd' && (spec.width > PSD_MAX_SIDE || spec.height > PSD_MAX_SIDE)) {
       throw new Error(`PSD documents are limited to ${PSD_MAX_SIDE} px a side; this one is ${spec.width}x${spec.height}: use PSB`);
     }
-    const run = randomUUID().slice(0, 8);
-    this.layers = spec.layers.map((layer, li) => ({
-      rows: 0,
-      channels: [-1, ...Array.from({ length: this.colourChannels }, (_, c) => c), ...(layer.hasMask ? [-2] : [])].map((id) => ({
-        id,
-        path: join(tempDir, `psd-${run}-${li}-${id}.bin`),
-        rowBytes: new Uint32Array(spec.height),
-        bytes: 0,
-      })),
-    }));
+    return format;
   }
 
   static async create(path: string, spec: PsdSpec, tempDir: string): Promise<PsdWriter> {
     if (!(spec.width > 0 && spec.height > 0)) throw new Error(`invalid document size ${spec.width}x${spec.height}`);
     if (spec.layers.length === 0) throw new Error('a document needs at least one layer');
-    return new PsdWriter(path, spec, tempDir);
-  }
-
-  /** Rows y0.. of one layer, full width, interleaved; mask (single channel) when the layer has one. */
-  async writeLayerBand(layer: number, y0: number, pixels: Uint8Array | Uint16Array, mask?: Uint8Array | Uint16Array): Promise<void> {
-    const state = this.layers[layer];
-    if (!state) throw new Error(`no layer ${layer}`);
-    const { width, height, depth } = this.spec;
-    const C = this.colourChannels;
-    if (y0 !== state.rows) throw new Error(`layer ${layer}: band starts at row ${y0}, expected ${state.rows}`);
-    if ((depth === 8) !== (pixels instanceof Uint8Array)) throw new Error(`layer ${layer}: ${depth}-bit document needs ${depth === 8 ? 'Uint8Array' : 'Uint16Array'} pixels`);
-    const rows = pixels.length / (width * C);
-    if (!Number.isInteger(rows) || rows < 1 || y0 + rows > height) throw new Error(`layer ${layer}: band of ${pixels.length} samples does not fit rows ${y0}..${height - 1}`);
-    const hasMask = this.spec.layers[layer]!.hasMask;
-    if (hasMask && (!mask || mask.length !== rows * width)) throw new Error(`layer ${layer}: mask band missing or of the wrong size`);
-    if (!hasMask && mask) throw new Error(`layer ${layer} has no mask`);
-
-    const plane = depth === 8 ? new Uint8Array(width) : new Uint16Array(width);
-    // One output buffer per channel and band, sized for the worst case, so rows encode without allocating.
-    const rowMax = depth === 8 ? 2 * width + 2 : 2 * width;
-    for (const channel of state.channels) {
-      const id = channel.id;
-      if (id === -1) continue; // all opaque: generated at close
-      const out = new Uint8Array(rows * rowMax);
-      let o = 0;
-      for (let r = 0; r < rows; r++) {
-        if (id === -2) plane.set(mask!.subarray(r * width, (r + 1) * width));
-        else for (let x = 0, p = r * width * C + id; x < width; x++, p += C) plane[x] = pixels[p]!;
-        const start = o;
-        o = this.encodeRowInto(plane, out, o);
-        channel.rowBytes[y0 + r] = o - start;
+    PsdWriter.formatFor(spec);
+    const run = randomUUID().slice(0, 8);
+    const colourChannels = spec.colorMode === 'rgb' ? 3 : 1;
+    const spools: LayerSpool[] = [];
+    try {
+      for (const [i, layer] of spec.layers.entries()) {
+        spools.push(await LayerSpool.create(join(tempDir, `psd-${run}-${i}.bin`), {
+          width: spec.width, height: spec.height, colourChannels, hasMask: layer.hasMask, depth: spec.depth,
+        }));
       }
-      channel.bytes += o;
-      await withPath(channel.path, () => appendFile(channel.path, out.subarray(0, o)));
+    } catch (error) {
+      await Promise.all(spools.map((s) => s.remove()));
+      throw error;
     }
-    state.rows += rows;
+    return new PsdWriter(path, spec, spools);
   }
 
-  /** Encodes one row at out[o..]: PackBits for 8-bit, big-endian raw for 16-bit. Returns the new offset. */
-  private encodeRowInto(row: Uint8Array | Uint16Array, out: Uint8Array, o: number): number {
-    if (row instanceof Uint8Array) return packBitsInto(row, out, o);
-    for (let i = 0; i < row.length; i++) {
-      out[o++] = row[i]! >> 8;
-      out[o++] = row[i]! & 0xff;
+  /**
+   * One tile of a layer: `rect` in document pixels, `pixels` interleaved (rect.width x rect.height), `mask` (single
+   * channel) when the layer has one. Tiles may come in any order and any shape; together they must cover each
+   * layer exactly once by close(). The samples are encoded before this returns its promise, so the caller may
+   * reuse its arrays at once; the promise settles when they are on disk.
+   */
+  writeTile(layer: number, rect: Rect, pixels: Uint8Array | Uint16Array, mask?: Uint8Array | Uint16Array): Promise<void> {
+    const spool = this.spools[layer];
+    if (!spool || this.closed) return Promise.reject(new Error(this.closed ? 'document already closed' : `no layer ${layer}`));
+    const { width, height, depth } = this.spec;
+    const where = `layer ${layer}, tile ${rect.width}x${rect.height} at ${rect.left},${rect.top}`;
+    if (!(rect.left >= 0 && rect.top >= 0 && rect.width > 0 && rect.height > 0 && rect.left + rect.width <= width && rect.top + rect.height <= height)) {
+      return Promise.reject(new Error(`${where}: outside the ${width}x${height} document`));
     }
-    return o;
-  }
-
-  private encodeRow(row: Uint8Array | Uint16Array): Uint8Array {
-    const out = new Uint8Array(2 * row.length + 2);
-    return out.subarray(0, this.encodeRowInto(row, out, 0));
+    if ((depth === 8) !== (pixels instanceof Uint8Array)) return Promise.reject(new Error(`${where}: a ${depth}-bit document needs ${depth === 8 ? 'Uint8Array' : 'Uint16Array'} pixels`));
+    if (pixels.length !== rect.width * rect.height * this.colourChannels) return Promise.reject(new Error(`${where}: ${pixels.length} samples for ${rect.width * rect.height * this.colourChannels}`));
+    const hasMask = this.spec.layers[layer]!.hasMask;
+    if (hasMask && (!mask || mask.length !== rect.width * rect.height || (depth === 8) !== (mask instanceof Uint8Array))) return Promise.reject(new Error(`${where}: mask missing or of the wrong size`));
+    if (!hasMask && mask) return Promise.reject(new Error(`${where}: layer ${layer} has no mask`));
+    return spool.add(rect, pixels, mask);
   }
 
   private get rle(): boolean {
@@ -150,25 +128,37 @@ export class PsdWriter {
 
   /** Encoded bytes of one all-opaque row (the transparency channel). */
   private opaqueRow(): Uint8Array {
-    const { width, depth } = this.spec;
-    return this.encodeRow(depth === 8 ? new Uint8Array(width).fill(255) : new Uint16Array(width).fill(65535));
+    const { width } = this.spec;
+    if (!this.rle) return new Uint8Array(2 * width).fill(255);
+    const out = new Uint8Array(packBitsBound(width));
+    return out.subarray(0, packChunks(new Uint8Array(width).fill(255), 0, 1, 0, width, out, 0));
   }
 
-  /** Writes the document; on failure nothing is left at its path. */
-  async close(metadata: PsdMetadata = {}): Promise<void> {
+  /**
+   * Writes the document; on failure nothing is left at its path. `between` runs between layers (a cancel check
+   * may throw there).
+   */
+  async close(metadata: PsdMetadata = {}, between: () => void = () => undefined): Promise<void> {
     if (this.closed) throw new Error('document already closed');
-    const { height } = this.spec;
-    this.layers.forEach((l, i) => {
-      if (l.rows !== height) throw new Error(`layer ${i} ("${this.spec.layers[i]!.name}") has ${l.rows} of ${height} rows`);
-    });
     try {
+      await Promise.all(this.spools.map((s) => s.flush()));
+      this.spools.forEach((s, i) => {
+        const gap = s.coverageGap();
+        if (gap) throw new Error(`layer ${i} ("${this.spec.layers[i]!.name}"): ${gap}`);
+      });
+      const counts: (Uint32Array | undefined)[][] = [];
+      for (const spool of this.spools) {
+        between();
+        counts.push(this.rle ? await Promise.all(Array.from({ length: spool.channels }, (_, c) => spool.rowCounts(c))) : []);
+      }
+      const document: Layout = { counts, opaqueRow: this.opaqueRow() };
       await withPath(this.path, async () => {
         const out = await open(this.path, 'w');
         try {
           const w = new Writer(out);
           this.writeHeader(w, metadata);
-          await this.writeLayerSection(w);
-          await this.writeMergedImage(w);
+          await this.writeLayerSection(w, document, between);
+          await this.writeMergedImage(w, document);
           await w.flush();
         } finally {
           await out.close();
@@ -178,9 +168,9 @@ export class PsdWriter {
       await rm(this.path, { force: true });
       throw error;
     } finally {
+      this.closed = true;
       await this.removeTemp();
     }
-    this.closed = true;
   }
 
   async abort(): Promise<void> {
@@ -190,7 +180,7 @@ export class PsdWriter {
   }
 
   private async removeTemp(): Promise<void> {
-    for (const layer of this.layers) for (const c of layer.channels) await rm(c.path, { force: true });
+    await Promise.all(this.spools.map((s) => s.remove()));
   }
 
   private writeHeader(w: Writer, metadata: PsdMetadata): void {
@@ -219,23 +209,39 @@ export class PsdWriter {
     }
   }
 
-  private channelDataLength(c: ChannelStore): number {
-    const { height } = this.spec;
-    const countBytes = this.rle ? height * (this.format === 'psb' ? 4 : 2) : 0;
-    const data = c.id === -1 ? this.opaqueRow().length * height : c.bytes;
-    return 2 + countBytes + data;
+  /** Channel IDs of layer `index` in record order: transparency, colour, then the user mask. */
+  private channelIds(index: number): number[] {
+    return [ALPHA, ...Array.from({ length: this.colourChannels }, (_, c) => c), ...(this.spec.layers[index]!.hasMask ? [MASK] : [])];
   }
 
-  private layerRecord(index: number): Uint8Array {
+  /** Where channel `id` of a layer is in its spool (colour channels, then the mask). */
+  private spoolChannel(id: number): number {
+    return id === MASK ? this.colourChannels : id;
+  }
+
+  /** Bytes of one channel's data (compression code, row counts, rows), as the layer record states them. */
+  private channelDataLength(document: Layout, layer: number, id: number): number {
+    const { width, height } = this.spec;
+    if (!this.rle) return 2 + height * 2 * width;
+    const rows = id === ALPHA ? document.opaqueRow.length * height : sum(document.counts[layer]![this.spoolChannel(id)]!);
+    return 2 + height * this.countBytes + rows;
+  }
+
+  /** Bytes per entry of an RLE row-count table: 2 in PSD, 4 in PSB. */
+  private get countBytes(): number {
+    return this.format === 'psb' ? 4 : 2;
+  }
+
+  private layerRecord(document: Layout, index: number): Uint8Array {
     const spec = this.spec.layers[index]!;
     const { width, height } = this.spec;
     const r = new Writer();
     r.i32(0); r.i32(0); r.i32(height); r.i32(width);
-    const channels = this.layers[index]!.channels;
+    const channels = this.channelIds(index);
     r.u16(channels.length);
-    for (const c of channels) {
-      r.i16(c.id);
-      r.len(this.channelDataLength(c), this.format);
+    for (const id of channels) {
+      r.i16(id);
+      r.len(this.channelDataLength(document, index, id), this.format);
     }
     r.ascii('8BIM');
     r.ascii('norm');
@@ -278,10 +284,11 @@ export class PsdWriter {
     return r.take();
   }
 
-  private async writeLayerSection(w: Writer): Promise<void> {
-    const records = this.spec.layers.map((_, i) => this.layerRecord(i));
-    const channelData = this.layers.reduce((sum, l) => sum + l.channels.reduce((s, c) => s + this.channelDataLength(c), 0), 0);
-    let layerInfo = 2 + records.reduce((s, r) => s + r.length, 0) + channelData;
+  private async writeLayerSection(w: Writer, document: Layout, between: () => void): Promise<void> {
+    const layers = this.spec.layers.map((_, i) => i);
+    const records = layers.map((i) => this.layerRecord(document, i));
+    const channelData = sum(layers.flatMap((i) => this.channelIds(i).map((id) => this.channelDataLength(document, i, id))));
+    let layerInfo = 2 + sum(records.map((r) => r.length)) + channelData;
     const pad = layerInfo % 4 ? 4 - (layerInfo % 4) : 0;
     layerInfo += pad;
     const lenBytes = this.format === 'psb' ? 8 : 4;
@@ -289,77 +296,72 @@ export class PsdWriter {
     w.len(layerInfo, this.format);
     w.i16(this.spec.layers.length);
     for (const r of records) w.bytes(r);
-    for (const layer of this.layers) {
-      for (const c of layer.channels) await this.writeChannel(w, c);
+    for (const i of layers) {
+      between();
+      for (const id of this.channelIds(i)) {
+        w.u16(this.rle ? 1 : 0);
+        if (this.rle) w.bytes(this.countTable(document, i, id));
+        await this.writeRows(w, document, i, id);
+      }
+      // The top layer's rows are needed once more, for the merged image.
+      if (i < layers.length - 1) await this.spools[i]!.remove();
     }
     w.zeros(pad);
     w.u32(0); // global layer mask info
   }
 
-  private writeCounts(w: Writer, c: ChannelStore): void {
+  /** A channel's RLE row counts as the document stores them (big-endian, 2 or 4 bytes each). */
+  private countTable(document: Layout, layer: number, id: number): Uint8Array {
     const { height } = this.spec;
-    const opaque = c.id === -1 ? this.opaqueRow().length : 0;
+    const table = new Uint8Array(height * this.countBytes);
+    const view = new DataView(table.buffer);
+    const counts = id === ALPHA ? undefined : document.counts[layer]![this.spoolChannel(id)]!;
     for (let y = 0; y < height; y++) {
-      const n = c.id === -1 ? opaque : c.rowBytes[y]!;
-      if (this.format === 'psb') w.u32(n);
-      else w.u16(n);
+      const n = counts ? counts[y]! : document.opaqueRow.length;
+      if (this.countBytes === 4) view.setUint32(4 * y, n);
+      else view.setUint16(2 * y, n);
     }
+    return table;
   }
 
-  private async writeChannel(w: Writer, c: ChannelStore): Promise<void> {
-    w.u16(this.rle ? 1 : 0);
-    if (this.rle) this.writeCounts(w, c);
-    await this.writeChannelData(w, c);
-  }
-
-  private async writeChannelData(w: Writer, c: ChannelStore): Promise<void> {
-    if (c.id === -1) {
-      const row = this.opaqueRow();
+  private async writeRows(w: Writer, document: Layout, layer: number, id: number): Promise<void> {
+    if (id === ALPHA) {
       for (let y = 0; y < this.spec.height; y++) {
-        w.bytes(row);
+        w.bytes(document.opaqueRow);
         await w.maybeFlush();
       }
       return;
     }
-    await w.copyFile(c.path, c.bytes);
+    const expected = document.counts[layer]![this.spoolChannel(id)];
+    for await (const band of this.spools[layer]!.rowBands(this.spoolChannel(id))) {
+      // The counts were taken from the same tiles; a difference would be a bug that corrupts the document.
+      if (expected && band.counts.some((n, y) => n !== expected[band.y0 + y])) throw new Error(`layer ${layer}, channel ${id}: row sizes changed while writing`);
+      await w.block(band.bytes);
+    }
   }
 
   /** The image data section: the top layer's colour channels, all row counts first, then the data. */
-  private async writeMergedImage(w: Writer): Promise<void> {
-    const top = this.layers[this.layers.length - 1]!;
-    const colour = top.channels.filter((c) => c.id >= 0);
+  private async writeMergedImage(w: Writer, document: Layout): Promise<void> {
+    const top = this.spec.layers.length - 1;
+    const colour = Array.from({ length: this.colourChannels }, (_, c) => c);
     w.u16(this.rle ? 1 : 0);
-    if (this.rle) for (const c of colour) this.writeCounts(w, c);
-    for (const c of colour) await this.writeChannelData(w, c);
+    if (this.rle) for (const c of colour) w.bytes(this.countTable(document, top, c));
+    for (const c of colour) await this.writeRows(w, document, top, c);
   }
 }
 
-/** PackBits: runs of 2..128 equal bytes as (1-n, value), literals of 1..128 bytes as (n-1, bytes). */
-export function packBits(row: Uint8Array): Uint8Array {
-  const out = new Uint8Array(2 * row.length + 2); // worst case: a literal byte before every 2-byte run
-  return out.subarray(0, packBitsInto(row, out, 0));
+/** What the document's headers need to know of the channel data before it is written. */
+interface Layout {
+  /** RLE row counts per layer, per spooled channel (empty for raw channels). */
+  counts: (Uint32Array | undefined)[][];
+  /** One encoded all-opaque row. */
+  opaqueRow: Uint8Array;
 }
 
-/** PackBits of `row` written at out[o..]; returns the offset after it. */
-function packBitsInto(row: Uint8Array, out: Uint8Array, o: number): number {
-  let i = 0;
-  const n = row.length;
-  while (i < n) {
-    let run = 1;
-    while (i + run < n && run < 128 && row[i + run] === row[i]) run++;
-    if (run >= 2) {
-      out[o++] = 257 - run;
-      out[o++] = row[i]!;
-      i += run;
-      continue;
-    }
-    const start = i;
-    while (i < n && i - start < 128 && !(i + 1 < n && row[i] === row[i + 1])) i++;
-    out[o++] = i - start - 1;
-    out.set(row.subarray(start, i), o);
-    o += i - start;
-  }
-  return o;
+function sum(values: ArrayLike<number>): number {
+  let total = 0;
+  for (let i = 0; i < values.length; i++) total += values[i]!;
+  return total;
 }
 
 function concat(parts: Uint8Array[]): Uint8Array {
@@ -411,28 +413,16 @@ class Writer {
     return out;
   }
   async maybeFlush(): Promise<void> {
-    if (this.size >= COPY_CHUNK) await this.flush();
+    if (this.size >= FLUSH_BYTES) await this.flush();
   }
   async flush(): Promise<void> {
     if (!this.file || this.size === 0) return;
     const data = this.take();
     await writeAll(this.file, data, null);
   }
-  async copyFile(path: string, bytes: number): Promise<void> {
+  /** Writes `bytes` straight to the file after what is pending (`bytes` may be reused once this resolves). */
+  async block(bytes: Uint8Array): Promise<void> {
     await this.flush();
-    if (bytes === 0) return;
-    const src = await withPath(path, () => open(path, 'r'));
-    try {
-      const buffer = new Uint8Array(Math.min(COPY_CHUNK, bytes));
-      let done = 0;
-      while (done < bytes) {
-        const { bytesRead } = await src.read(buffer, 0, Math.min(buffer.length, bytes - done), done);
-        if (bytesRead === 0) throw new Error(`temporary layer data ${path} is shorter than expected`);
-        await writeAll(this.file!, buffer.subarray(0, bytesRead), null);
-        done += bytesRead;
-      }
-    } finally {
-      await src.close();
-    }
+    await writeAll(this.file!, bytes, null);
   }
 }

@@ -26,20 +26,26 @@ export interface FileSinkOptions {
 }
 
 /**
+ * Pixels of PSD tiles waiting to be compressed, at most: beyond it the engine waits. The engine goes on fusing
+ * while the main thread compresses what it handed over; the limit keeps that overlap's memory small.
+ */
+const PSD_BACKLOG_BYTES = 48 * 1024 * 1024;
+
+/**
  * Writes engine output to files. Nothing appears at an output path until everything succeeded: each file is
  * produced under a temporary name and all are moved into place together at the end (commit.ts); abort()
- * removes all of it. Tiles that span the full width stream straight into the PSD writer; narrower tiles go
- * through raw spools first. The composite and the depth map are spooled as libvips images, which sharp
- * encodes from disk.
+ * removes all of it. Layer tiles, in whatever order and shape they come, are compressed into the PSD writer's
+ * spools in the background (bounded) and the document is written at finish(). The composite and the depth map
+ * are spooled as libvips images, which sharp encodes from disk.
  */
 export class FileSink implements ResultSink {
   private plan?: OutputPlan;
   private psd?: PsdWriter;
-  private layerSpools = new Map<number, { pixels: RasterSpool; mask?: RasterSpool }>();
-  /** Per layer: the next row the PSD expects, and full-width bands that arrived before it. */
-  private readonly nextRow = new Map<number, number>();
-  private readonly waiting = new Map<number, Rect[]>();
-  private readonly layerQueue = new Map<number, Promise<void>>();
+  /** PSD tiles are compressed one after another, after the call that handed them over has returned. */
+  private psdQueue: Promise<void> = Promise.resolve();
+  private psdBacklog = 0;
+  private psdFailure?: { error: unknown };
+  private readonly backlogWaiters: (() => void)[] = [];
   private composite?: RasterSpool;
   private depth?: RasterSpool;
   private readonly outputs: FileOutputs;
@@ -80,82 +86,53 @@ export class FileSink implements ResultSink {
     if (this.outputs.depth) this.depth = await createVipsSpool(join(this.tempDir, 'depth.v'), crop.width, crop.height, 1, 1);
   }
 
-  private fullWidth(rect: Rect): boolean {
-    return rect.left === 0 && rect.width === this.plan!.crop.width;
-  }
-
   async writeFrameTile(frame: number, rect: Rect, pixels: PixelBlock, mask: PixelBlock): Promise<void> {
-    await this.writeLayerTile(this.plan!.layerOrder.indexOf(frame), rect, pixels, mask);
+    await this.toPsd(this.plan!.layerOrder.indexOf(frame), rect, pixels, mask);
   }
 
   async writeSlabTile(slab: number, rect: Rect, pixels: PixelBlock, mask?: PixelBlock): Promise<void> {
-    await this.writeLayerTile(this.plan!.layerOrder.length + slab, rect, pixels, mask);
+    await this.toPsd(this.plan!.layerOrder.length + slab, rect, pixels, mask);
   }
 
   /**
-   * Full-width tiles go straight into the PSD in row order; one that arrives early (worker threads finish tiles
-   * in any order) waits in the layer's spool until the rows above it are written. Narrower tiles all go through
-   * the spool and are written at finish().
+   * Queues a layer tile for the PSD and returns at once, unless the backlog is full: compressing it waits for the
+   * next turn of the event loop, so a worker thread that handed it over goes on fusing meanwhile. The engine
+   * hands over blocks it no longer touches.
    */
-  private writeLayerTile(layer: number, rect: Rect, pixels: PixelBlock, mask?: PixelBlock): Promise<void> {
-    // One layer's tiles are handled one at a time: concurrent tiles must not race on its next row and spool.
-    const done = (this.layerQueue.get(layer) ?? Promise.resolve()).then(() => this.placeLayerTile(layer, rect, pixels, mask));
-    this.layerQueue.set(layer, done.catch(() => undefined));
-    return done;
-  }
-
-  private async placeLayerTile(layer: number, rect: Rect, pixels: PixelBlock, mask?: PixelBlock): Promise<void> {
-    if (!this.psd) return;
-    const next = this.nextRow.get(layer) ?? 0;
-    if (this.fullWidth(rect) && rect.top === next) {
-      await this.psd.writeLayerBand(layer, rect.top, pixels.data, mask?.data);
-      await this.flushWaiting(layer, rect.top + rect.height);
-      return;
-    }
-    const spool = await this.layerSpool(layer, Boolean(mask));
-    await spool.pixels.writeRect(rect, pixels.data);
-    if (mask) await spool.mask!.writeRect(rect, mask.data);
-    if (this.fullWidth(rect)) this.waiting.set(layer, [...(this.waiting.get(layer) ?? []), rect]);
-  }
-
-  /** Writes the layer's spooled full-width bands that continue at `row`, in order. */
-  private async flushWaiting(layer: number, row: number): Promise<void> {
-    const waiting = this.waiting.get(layer) ?? [];
-    for (let band = waiting.find((r) => r.top === row); band; band = waiting.find((r) => r.top === row)) {
-      const spool = this.layerSpools.get(layer)!;
-      await this.psd!.writeLayerBand(layer, band.top, await spool.pixels.readRect(band), spool.mask ? await spool.mask.readRect(band) : undefined);
-      waiting.splice(waiting.indexOf(band), 1);
-      row = band.top + band.height;
-    }
-    this.nextRow.set(layer, row);
-    if (waiting.length === 0) {
-      this.waiting.delete(layer);
-      // Every band went out in order: the spool (if any) holds nothing finish() must write.
-      const spool = this.layerSpools.get(layer);
-      if (spool && row === this.plan!.crop.height) {
-        await spool.pixels.close();
-        await spool.mask?.close();
-        this.layerSpools.delete(layer);
+  private async toPsd(layer: number, rect: Rect, pixels: PixelBlock, mask?: PixelBlock): Promise<void> {
+    const psd = this.psd;
+    if (!psd) return;
+    this.throwPsdFailure();
+    const bytes = pixels.data.byteLength + (mask?.data.byteLength ?? 0);
+    this.psdBacklog += bytes;
+    this.psdQueue = this.psdQueue.then(async () => {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      try {
+        if (!this.psdFailure) await psd.writeTile(layer, rect, pixels.data, mask?.data);
+      } catch (error) {
+        this.psdFailure ??= { error };
+      } finally {
+        this.psdBacklog -= bytes;
+        for (const wake of this.backlogWaiters.splice(0)) wake();
       }
-    }
+    });
+    while (this.psdBacklog > PSD_BACKLOG_BYTES && !this.psdFailure) await new Promise<void>((resolve) => this.backlogWaiters.push(resolve));
+    this.throwPsdFailure();
   }
 
-  private async layerSpool(layer: number, withMask: boolean): Promise<{ pixels: RasterSpool; mask?: RasterSpool }> {
-    let spool = this.layerSpools.get(layer);
-    if (!spool) {
-      const { crop, channels, bitDepth } = this.plan!;
-      const bytes = bitDepth === 16 ? 2 : 1;
-      spool = {
-        pixels: await RasterSpool.create(join(this.tempDir, `layer-${layer}.raw`), crop.width, crop.height, channels, bytes),
-        ...(withMask ? { mask: await RasterSpool.create(join(this.tempDir, `mask-${layer}.raw`), crop.width, crop.height, 1, bytes) } : {}),
-      };
-      this.layerSpools.set(layer, spool);
-    }
-    return spool;
+  private throwPsdFailure(): void {
+    if (this.psdFailure) throw this.psdFailure.error;
+  }
+
+  /** Waits until every queued PSD tile is on disk; throws the first failure. */
+  private async drainPsd(): Promise<void> {
+    await this.psdQueue;
+    this.throwPsdFailure();
   }
 
   async writeCompositeTile(rect: Rect, pixels: PixelBlock): Promise<void> {
     await this.composite?.writeRect(rect, pixels.data);
+    await this.toPsd(this.plan!.layerOrder.length + this.plan!.slabs.length, rect, pixels);
   }
 
   async writeDepthTile(rect: Rect, depth: Uint8Array): Promise<void> {
@@ -163,27 +140,13 @@ export class FileSink implements ResultSink {
   }
 
   async finish(result: StackResult): Promise<void> {
-    const { crop, layerOrder, slabs } = this.plan!;
+    const { crop } = this.plan!;
     const { checkCancelled, commit } = this.options;
-    const band = 256;
     const metadata = colourOutputMetadata(await this.options.frameMetadata(result.reference), crop.width, crop.height);
-    for (const [layer, spool] of this.layerSpools) {
-      for (let top = 0; top < crop.height; top += band) {
-        checkCancelled();
-        const rect = { left: 0, top, width: crop.width, height: Math.min(band, crop.height - top) };
-        await this.psd!.writeLayerBand(layer, top, await spool.pixels.readRect(rect), spool.mask ? await spool.mask.readRect(rect) : undefined);
-      }
-    }
-    if (this.psd && this.composite) {
-      for (let top = 0; top < crop.height; top += band) {
-        checkCancelled();
-        const rect = { left: 0, top, width: crop.width, height: Math.min(band, crop.height - top) };
-        await this.psd.writeLayerBand(layerOrder.length + slabs.length, top, await this.composite.readRect(rect));
-      }
-    }
     if (this.psd) {
+      await this.drainPsd();
       checkCancelled();
-      await this.psd.close({ ...(metadata.icc ? { iccProfile: metadata.icc } : {}), exif: exifBlock(metadata.exif), xmp: metadata.xmp });
+      await this.psd.close({ ...(metadata.icc ? { iccProfile: metadata.icc } : {}), exif: exifBlock(metadata.exif), xmp: metadata.xmp }, checkCancelled);
       this.psd = undefined;
     }
     if (this.outputs.composite && this.composite) {
@@ -244,11 +207,6 @@ export class FileSink implements ResultSink {
   }
 
   private async closeSpools(): Promise<void> {
-    for (const s of this.layerSpools.values()) {
-      await s.pixels.close();
-      await s.mask?.close();
-    }
-    this.layerSpools.clear();
     await this.composite?.close();
     await this.depth?.close();
     this.composite = undefined;
@@ -256,6 +214,7 @@ export class FileSink implements ResultSink {
   }
 
   async abort(): Promise<void> {
+    await this.psdQueue; // nothing may still be writing into the spools being removed
     await this.psd?.abort();
     this.psd = undefined;
     await this.closeSpools().catch(() => undefined);
