@@ -27,32 +27,38 @@ export function packBitsBound(samples: number): number {
  */
 export function packChunk(src: Uint8Array, start: number, stride: number, count: number, out: Uint8Array, o: number): number {
   const end = start + count * stride;
+  const last = end - stride;
   let p = start;
   while (p < end) {
     const v = src[p]!;
-    let q = p + stride;
-    if (q < end && src[q] === v) {
+    p += stride;
+    if (p < end && src[p] === v) {
       let run = 2;
-      for (q += stride; q < end && src[q] === v; q += stride) run++;
+      for (p += stride; p < end && src[p] === v; p += stride) run++;
       out[o++] = 257 - run;
       out[o++] = v;
-      p = q;
       continue;
     }
-    // A literal: up to the next run of three (two equal bytes inside a literal cost less kept in it).
+    // A literal, up to the next run of three (two equal bytes inside a literal cost less kept in it). One
+    // combined test per byte: the loop's only branch that depends on the data is the (rare) run.
     const header = o++;
-    let last = v;
     out[o++] = v;
-    for (p = q; p < end; p += stride) {
-      const b = src[p]!;
-      if (b === last && p + stride < end && src[p + stride] === b) {
-        // `last` starts the run: take it back out of the literal (which then still holds its first byte).
-        o--;
-        p -= stride;
-        break;
-      }
-      out[o++] = b;
-      last = b;
+    let previous = v;
+    let current = p < end ? src[p]! : 0;
+    for (; p < last; p += stride) {
+      const next = src[p + stride]!;
+      if (((previous ^ current) | (current ^ next)) === 0) break;
+      out[o++] = current;
+      previous = current;
+      current = next;
+    }
+    if (p < last) {
+      // `previous` starts the run: take it back out of the literal (which then still holds its first byte).
+      o--;
+      p -= stride;
+    } else if (p < end) {
+      out[o++] = current; // the chunk's last byte ends the literal
+      p += stride;
     }
     out[header] = o - header - 2;
   }

@@ -29,8 +29,8 @@ interface SpooledTile {
   data: number[];
   /** Per spooled channel: end of each row's bytes relative to data[c] (rowEnds[c][r + 1] - rowEnds[c][r] = row r). */
   rowEnds: Uint32Array[];
-  /** Where the tile's raw fragments start in the fragment file: per channel, per row, head then tail samples. */
-  fragments: number;
+  /** Per spooled channel: where its raw fragments start in the fragment file (per row, head then tail samples). */
+  fragments: number[];
   /** Raw samples per row before the tile's first chunk boundary (head) and after its last (tail). */
   head: number;
   tail: number;
@@ -96,10 +96,17 @@ export class LayerSpool {
   }
 
   /**
-   * Encodes one tile (interleaved pixels, and the mask when the layer has one) and appends it. The bytes are
-   * taken synchronously: the caller may reuse `pixels` and `mask` as soon as this returns its promise.
+   * Encodes one tile (interleaved pixels, and the mask when the layer has one) and appends it, a channel at a
+   * time. `pixels` and `mask` must stay unchanged until the promise settles.
    */
   add(rect: Rect, pixels: Uint8Array | Uint16Array, mask?: Uint8Array | Uint16Array): Promise<void> {
+    const written = this.encodeAndWrite(rect, pixels, mask);
+    this.pending.add(written);
+    void written.then(() => this.pending.delete(written), () => undefined);
+    return written;
+  }
+
+  private async encodeAndWrite(rect: Rect, pixels: Uint8Array | Uint16Array, mask?: Uint8Array | Uint16Array): Promise<void> {
     const { width, colourChannels: C, hasMask } = this.spec;
     const { left, width: w, height: h } = rect;
     const right = left + w;
@@ -108,21 +115,18 @@ export class LayerSpool {
     const b = !this.rle || right === width ? right : Math.max(a, right - (right % CHUNK));
     const head = a - left;
     const tail = right - b;
-    const rowBound = this.rle ? packBitsBound(b - a) + 1 : 2 * w;
-    const out = takeBuffer(this.channels * h * rowBound);
-    const fragments = takeBuffer(this.channels * h * (head + tail));
-    const tile: SpooledTile = { rect, data: [], rowEnds: [], fragments: this.fragmentEnd, head, tail };
-    let o = 0;
-    let f = 0;
+    const tile: SpooledTile = { rect, data: [], rowEnds: [], fragments: [], head, tail };
+    this.tiles.push(tile);
     for (let c = 0; c < this.channels; c++) {
       const isMask = hasMask && c === C;
       const src = isMask ? mask! : pixels;
       const stride = isMask ? 1 : C;
-      const first = isMask ? 0 : c;
+      const out = takeBuffer(h * (this.rle ? packBitsBound(b - a) : 2 * w));
+      const fragments = takeBuffer(h * (head + tail));
       const ends = new Uint32Array(h + 1);
-      tile.data.push(this.dataEnd + o);
-      const start = o;
-      for (let r = 0, p = first; r < h; r++, p += w * stride) {
+      let o = 0;
+      let f = 0;
+      for (let r = 0, p = isMask ? 0 : c; r < h; r++, p += w * stride) {
         if (this.rle) {
           const s = src as Uint8Array;
           for (let x = 0, q = p; x < head; x++, q += stride) fragments[f++] = s[q]!;
@@ -131,25 +135,22 @@ export class LayerSpool {
         } else {
           o = bigEndianInto(src as Uint16Array, p, stride, w, out, o);
         }
-        ends[r + 1] = o - start;
+        ends[r + 1] = o;
       }
+      // Places are taken before the first await, so tiles added concurrently never overlap.
+      tile.data.push(this.dataEnd);
       tile.rowEnds.push(ends);
-    }
-    this.tiles.push(tile);
-    this.dataEnd += o;
-    this.fragmentEnd += f;
-    const written = (async () => {
+      tile.fragments.push(this.fragmentEnd);
+      this.dataEnd += o;
+      this.fragmentEnd += f;
       try {
-        await withPath(this.dataPath, () => writeAll(this.dataFile, out.subarray(0, o), tile.data[0]!));
-        if (f > 0) await withPath(this.fragmentPath, () => writeAll(this.fragmentFile, fragments.subarray(0, f), tile.fragments));
+        await withPath(this.dataPath, () => writeAll(this.dataFile, out.subarray(0, o), tile.data[c]!));
+        if (f > 0) await withPath(this.fragmentPath, () => writeAll(this.fragmentFile, fragments.subarray(0, f), tile.fragments[c]!));
       } finally {
         giveBack(out);
         giveBack(fragments);
       }
-    })();
-    this.pending.add(written);
-    void written.then(() => this.pending.delete(written), () => undefined);
-    return written;
+    }
   }
 
   /** Waits for the tiles' writes; throws the first write error. */
@@ -202,7 +203,7 @@ export class LayerSpool {
           tile: t,
           r0,
           data: { at: t.data[channel]! + ends[r0]!, bytes: ends[r0 + rows]! - ends[r0]! },
-          fragments: { at: t.fragments + (channel * t.rect.height + r0) * fragmentRow, bytes: rows * fragmentRow },
+          fragments: { at: t.fragments[channel]! + r0 * fragmentRow, bytes: rows * fragmentRow },
         };
       });
       const dataBytes = withData ? reads.reduce((s, r) => s + r.data.bytes, 0) : 0;

@@ -29,7 +29,7 @@ export interface FileSinkOptions {
  * Pixels of PSD tiles waiting to be compressed, at most: beyond it the engine waits. The engine goes on fusing
  * while the main thread compresses what it handed over; the limit keeps that overlap's memory small.
  */
-const PSD_BACKLOG_BYTES = 48 * 1024 * 1024;
+const PSD_BACKLOG_BYTES = 32 * 1024 * 1024;
 
 /**
  * Writes engine output to files. Nothing appears at an output path until everything succeeded: each file is
@@ -214,7 +214,9 @@ export class FileSink implements ResultSink {
   }
 
   async abort(): Promise<void> {
-    await this.psdQueue; // nothing may still be writing into the spools being removed
+    // Tiles still queued are dropped; the one being written finishes before its spool is removed.
+    this.psdFailure ??= { error: new Error('aborted') };
+    await this.psdQueue;
     await this.psd?.abort();
     this.psd = undefined;
     await this.closeSpools().catch(() => undefined);
