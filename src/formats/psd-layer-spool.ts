@@ -45,6 +45,8 @@ export interface RowBand {
 
 /** Rows are assembled about this many bytes at a time. */
 const BAND_BYTES = 4 * 1024 * 1024;
+/** Tiles are encoded and written about this many bytes at a time. */
+const BLOCK_BYTES = 1024 * 1024;
 
 /** Encode buffers returned after their write, so tiles do not fault in fresh memory every time. */
 const spareBuffers: Uint8Array[] = [];
@@ -53,8 +55,11 @@ const EMPTY = new Uint8Array(0);
 
 function takeBuffer(bytes: number): Uint8Array {
   if (bytes === 0) return EMPTY;
-  const i = spareBuffers.findIndex((b) => b.length >= bytes);
-  return i >= 0 ? spareBuffers.splice(i, 1)[0]! : new Uint8Array(bytes);
+  let best = -1;
+  spareBuffers.forEach((b, i) => {
+    if (b.length >= bytes && (best < 0 || b.length < spareBuffers[best]!.length)) best = i;
+  });
+  return best >= 0 ? spareBuffers.splice(best, 1)[0]! : new Uint8Array(bytes);
 }
 
 function giveBack(buffer: Uint8Array): void {
@@ -67,7 +72,9 @@ export class LayerSpool {
   private readonly tiles: SpooledTile[] = [];
   private dataEnd = 0;
   private fragmentEnd = 0;
-  private readonly pending = new Set<Promise<void>>();
+  /** Tiles are encoded and written one after another. */
+  private queue: Promise<void> = Promise.resolve();
+  private failure?: { error: unknown };
   private readonly rle: boolean;
   readonly channels: number;
 
@@ -96,16 +103,19 @@ export class LayerSpool {
   }
 
   /**
-   * Encodes one tile (interleaved pixels, and the mask when the layer has one) and appends it, a channel at a
-   * time. `pixels` and `mask` must stay unchanged until the promise settles.
+   * Encodes one tile (interleaved pixels, and the mask when the layer has one) and appends it. `pixels` and `mask`
+   * must stay unchanged until the promise settles. A layer's tiles are taken one at a time, so each channel of a
+   * tile lies contiguous in the files.
    */
   add(rect: Rect, pixels: Uint8Array | Uint16Array, mask?: Uint8Array | Uint16Array): Promise<void> {
-    const written = this.encodeAndWrite(rect, pixels, mask);
-    this.pending.add(written);
-    void written.then(() => this.pending.delete(written), () => undefined);
+    const written = this.queue.then(() => this.encodeAndWrite(rect, pixels, mask));
+    this.queue = written.catch((error: unknown) => {
+      this.failure ??= { error };
+    });
     return written;
   }
 
+  /** Encodes and writes a channel at a time, a block of rows at a time, so the buffers stay small. */
   private async encodeAndWrite(rect: Rect, pixels: Uint8Array | Uint16Array, mask?: Uint8Array | Uint16Array): Promise<void> {
     const { width, colourChannels: C, hasMask } = this.spec;
     const { left, width: w, height: h } = rect;
@@ -115,47 +125,52 @@ export class LayerSpool {
     const b = !this.rle || right === width ? right : Math.max(a, right - (right % CHUNK));
     const head = a - left;
     const tail = right - b;
+    const rowBound = this.rle ? packBitsBound(b - a) : 2 * w;
+    const rowsPerBlock = Math.max(1, Math.floor(BLOCK_BYTES / rowBound));
     const tile: SpooledTile = { rect, data: [], rowEnds: [], fragments: [], head, tail };
-    this.tiles.push(tile);
-    for (let c = 0; c < this.channels; c++) {
-      const isMask = hasMask && c === C;
-      const src = isMask ? mask! : pixels;
-      const stride = isMask ? 1 : C;
-      const out = takeBuffer(h * (this.rle ? packBitsBound(b - a) : 2 * w));
-      const fragments = takeBuffer(h * (head + tail));
-      const ends = new Uint32Array(h + 1);
-      let o = 0;
-      let f = 0;
-      for (let r = 0, p = isMask ? 0 : c; r < h; r++, p += w * stride) {
-        if (this.rle) {
-          const s = src as Uint8Array;
-          for (let x = 0, q = p; x < head; x++, q += stride) fragments[f++] = s[q]!;
-          o = packChunks(s, p + head * stride, stride, a, b, out, o);
-          for (let x = b, q = p + (b - left) * stride; x < right; x++, q += stride) fragments[f++] = s[q]!;
-        } else {
-          o = bigEndianInto(src as Uint16Array, p, stride, w, out, o);
+    const out = takeBuffer(Math.min(h, rowsPerBlock) * rowBound);
+    const fragments = takeBuffer(Math.min(h, rowsPerBlock) * (head + tail));
+    try {
+      for (let c = 0; c < this.channels; c++) {
+        const isMask = hasMask && c === C;
+        const src = isMask ? mask! : pixels;
+        const stride = isMask ? 1 : C;
+        const ends = new Uint32Array(h + 1);
+        tile.data.push(this.dataEnd);
+        tile.rowEnds.push(ends);
+        tile.fragments.push(this.fragmentEnd);
+        for (let r0 = 0; r0 < h; r0 += rowsPerBlock) {
+          const r1 = Math.min(h, r0 + rowsPerBlock);
+          let o = 0;
+          let f = 0;
+          for (let r = r0, p = (isMask ? 0 : c) + r0 * w * stride; r < r1; r++, p += w * stride) {
+            if (this.rle) {
+              const s = src as Uint8Array;
+              for (let x = 0, q = p; x < head; x++, q += stride) fragments[f++] = s[q]!;
+              o = packChunks(s, p + head * stride, stride, a, b, out, o);
+              for (let x = b, q = p + (b - left) * stride; x < right; x++, q += stride) fragments[f++] = s[q]!;
+            } else {
+              o = bigEndianInto(src as Uint16Array, p, stride, w, out, o);
+            }
+            ends[r + 1] = ends[r0]! + o;
+          }
+          await withPath(this.dataPath, () => writeAll(this.dataFile, out.subarray(0, o), this.dataEnd));
+          this.dataEnd += o;
+          if (f > 0) await withPath(this.fragmentPath, () => writeAll(this.fragmentFile, fragments.subarray(0, f), this.fragmentEnd));
+          this.fragmentEnd += f;
         }
-        ends[r + 1] = o;
       }
-      // Places are taken before the first await, so tiles added concurrently never overlap.
-      tile.data.push(this.dataEnd);
-      tile.rowEnds.push(ends);
-      tile.fragments.push(this.fragmentEnd);
-      this.dataEnd += o;
-      this.fragmentEnd += f;
-      try {
-        await withPath(this.dataPath, () => writeAll(this.dataFile, out.subarray(0, o), tile.data[c]!));
-        if (f > 0) await withPath(this.fragmentPath, () => writeAll(this.fragmentFile, fragments.subarray(0, f), tile.fragments[c]!));
-      } finally {
-        giveBack(out);
-        giveBack(fragments);
-      }
+    } finally {
+      giveBack(out);
+      giveBack(fragments);
     }
+    this.tiles.push(tile);
   }
 
   /** Waits for the tiles' writes; throws the first write error. */
   async flush(): Promise<void> {
-    await Promise.all(this.pending);
+    await this.queue;
+    if (this.failure) throw this.failure.error;
   }
 
   /** Rows the tiles do not cover exactly once, as a message ("rows 0..3 of 4"), or undefined when they all are. */
@@ -295,7 +310,7 @@ export class LayerSpool {
 
   /** Closes and deletes the files. */
   async remove(): Promise<void> {
-    await Promise.allSettled(this.pending);
+    await this.queue;
     await this.dataFile.close().catch(() => undefined);
     await this.fragmentFile.close().catch(() => undefined);
     await rm(this.dataPath, { force: true });

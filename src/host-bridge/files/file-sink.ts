@@ -26,10 +26,11 @@ export interface FileSinkOptions {
 }
 
 /**
- * Pixels of PSD tiles waiting to be compressed, at most: beyond it the engine waits. The engine goes on fusing
- * while the main thread compresses what it handed over; the limit keeps that overlap's memory small.
+ * PSD tiles the sink holds at most (one being compressed, the others waiting); a further tile waits in the engine.
+ * Enough for a worker thread to go on fusing while the main thread compresses another worker's tile, few enough
+ * that this overlap costs only a couple of tiles of memory.
  */
-const PSD_BACKLOG_BYTES = 32 * 1024 * 1024;
+const PSD_BACKLOG_TILES = 1;
 
 /**
  * Writes engine output to files. Nothing appears at an output path until everything succeeded: each file is
@@ -43,7 +44,7 @@ export class FileSink implements ResultSink {
   private psd?: PsdWriter;
   /** PSD tiles are compressed one after another, after the call that handed them over has returned. */
   private psdQueue: Promise<void> = Promise.resolve();
-  private psdBacklog = 0;
+  private psdBacklog = 0; // tiles
   private psdFailure?: { error: unknown };
   private readonly backlogWaiters: (() => void)[] = [];
   private composite?: RasterSpool;
@@ -103,8 +104,7 @@ export class FileSink implements ResultSink {
     const psd = this.psd;
     if (!psd) return;
     this.throwPsdFailure();
-    const bytes = pixels.data.byteLength + (mask?.data.byteLength ?? 0);
-    this.psdBacklog += bytes;
+    this.psdBacklog++;
     this.psdQueue = this.psdQueue.then(async () => {
       await new Promise<void>((resolve) => setImmediate(resolve));
       try {
@@ -112,11 +112,11 @@ export class FileSink implements ResultSink {
       } catch (error) {
         this.psdFailure ??= { error };
       } finally {
-        this.psdBacklog -= bytes;
+        this.psdBacklog--;
         for (const wake of this.backlogWaiters.splice(0)) wake();
       }
     });
-    while (this.psdBacklog > PSD_BACKLOG_BYTES && !this.psdFailure) await new Promise<void>((resolve) => this.backlogWaiters.push(resolve));
+    while (this.psdBacklog > PSD_BACKLOG_TILES && !this.psdFailure) await new Promise<void>((resolve) => this.backlogWaiters.push(resolve));
     this.throwPsdFailure();
   }
 
