@@ -62,6 +62,13 @@ function takeBuffer(bytes: number): Uint8Array {
   return best >= 0 ? spareBuffers.splice(best, 1)[0]! : new Uint8Array(bytes);
 }
 
+/** `buffer` if it holds `bytes`, else a larger one from the spares (giving `buffer` back). */
+function grow(buffer: Uint8Array, bytes: number): Uint8Array {
+  if (buffer.length >= bytes) return buffer;
+  giveBack(buffer);
+  return takeBuffer(bytes);
+}
+
 function giveBack(buffer: Uint8Array): void {
   if (buffer === EMPTY) return;
   spareBuffers.push(buffer);
@@ -201,83 +208,89 @@ export class LayerSpool {
   async *rowBands(channel: number, withData = true): AsyncGenerator<RowBand> {
     const { width } = this.spec;
     const rowsPerBand = Math.max(1, Math.floor(BAND_BYTES / (this.rle ? packBitsBound(width) : 2 * width)));
-    let dataBuffer = new Uint8Array(0);
-    let fragmentBuffer = new Uint8Array(0);
-    let out = new Uint8Array(0);
+    let dataBuffer: Uint8Array = EMPTY;
+    let fragmentBuffer: Uint8Array = EMPTY;
+    let out: Uint8Array = EMPTY;
     const pendingRaw = new Uint8Array(CHUNK);
-    for (const region of this.bands(rowsPerBand)) {
-      const tiles = region.tiles;
-      if (!tiles || sumWidths(tiles) !== width) throw new Error(`rows ${region.y0}..${region.y0 + region.rows - 1} are not covered by the tiles written`);
-      const { y0, rows } = region;
-      // Each tile's bytes for these rows are contiguous in both files: one read each.
-      const reads = tiles.map((t) => {
-        const r0 = y0 - t.rect.top;
-        const ends = t.rowEnds[channel]!;
-        const fragmentRow = t.head + t.tail;
-        return {
-          tile: t,
-          r0,
-          data: { at: t.data[channel]! + ends[r0]!, bytes: ends[r0 + rows]! - ends[r0]! },
-          fragments: { at: t.fragments[channel]! + r0 * fragmentRow, bytes: rows * fragmentRow },
-        };
-      });
-      const dataBytes = withData ? reads.reduce((s, r) => s + r.data.bytes, 0) : 0;
-      const fragmentBytes = reads.reduce((s, r) => s + r.fragments.bytes, 0);
-      if (dataBuffer.length < dataBytes) dataBuffer = new Uint8Array(dataBytes);
-      if (fragmentBuffer.length < fragmentBytes) fragmentBuffer = new Uint8Array(fragmentBytes);
-      const outBytes = dataBytes + rows * tiles.length * packBitsBound(CHUNK);
-      if (withData && out.length < outBytes) out = new Uint8Array(outBytes);
-      let d = 0;
-      let g = 0;
-      const at = reads.map((r) => {
-        const place = { data: d, fragments: g };
-        if (withData) d += r.data.bytes;
-        g += r.fragments.bytes;
-        return place;
-      });
-      await Promise.all(reads.flatMap((r, i) => [
-        withData && r.data.bytes ? this.read(this.dataFile, this.dataPath, dataBuffer, at[i]!.data, r.data) : undefined,
-        r.fragments.bytes ? this.read(this.fragmentFile, this.fragmentPath, fragmentBuffer, at[i]!.fragments, r.fragments) : undefined,
-      ]));
-      const counts = new Uint32Array(rows);
-      let o = 0;
-      for (let y = 0; y < rows; y++) {
-        const rowStart = o;
-        let counted = 0;
-        // Raw samples of a chunk cut by a tile edge, gathered from both sides before it is encoded.
-        let pending = 0;
-        for (let i = 0; i < reads.length; i++) {
-          const { tile, r0 } = reads[i]!;
-          const { head, tail } = tile;
-          const left = tile.rect.left;
-          const fragment = at[i]!.fragments + y * (head + tail);
-          if (head > 0) {
-            pendingRaw.set(fragmentBuffer.subarray(fragment, fragment + head), pending);
-            pending += head;
-            const end = left + head;
-            if (end % CHUNK === 0 || end === width) {
-              if (withData) o = packChunks(pendingRaw, 0, 1, 0, pending, out, o);
-              else counted += packChunks(pendingRaw, 0, 1, 0, pending, scratch, 0);
-              pending = 0;
+    try {
+      for (const region of this.bands(rowsPerBand)) {
+        const tiles = region.tiles;
+        if (!tiles || sumWidths(tiles) !== width) throw new Error(`rows ${region.y0}..${region.y0 + region.rows - 1} are not covered by the tiles written`);
+        const { y0, rows } = region;
+        // Each tile's bytes for these rows are contiguous in both files: one read each.
+        const reads = tiles.map((t) => {
+          const r0 = y0 - t.rect.top;
+          const ends = t.rowEnds[channel]!;
+          const fragmentRow = t.head + t.tail;
+          return {
+            tile: t,
+            r0,
+            data: { at: t.data[channel]! + ends[r0]!, bytes: ends[r0 + rows]! - ends[r0]! },
+            fragments: { at: t.fragments[channel]! + r0 * fragmentRow, bytes: rows * fragmentRow },
+          };
+        });
+        const dataBytes = withData ? reads.reduce((s, r) => s + r.data.bytes, 0) : 0;
+        const fragmentBytes = reads.reduce((s, r) => s + r.fragments.bytes, 0);
+        dataBuffer = grow(dataBuffer, dataBytes);
+        fragmentBuffer = grow(fragmentBuffer, fragmentBytes);
+        const outBytes = dataBytes + rows * tiles.length * packBitsBound(CHUNK);
+        if (withData) out = grow(out, outBytes);
+        let d = 0;
+        let g = 0;
+        const at = reads.map((r) => {
+          const place = { data: d, fragments: g };
+          if (withData) d += r.data.bytes;
+          g += r.fragments.bytes;
+          return place;
+        });
+        await Promise.all(reads.flatMap((r, i) => [
+          withData && r.data.bytes ? this.read(this.dataFile, this.dataPath, dataBuffer, at[i]!.data, r.data) : undefined,
+          r.fragments.bytes ? this.read(this.fragmentFile, this.fragmentPath, fragmentBuffer, at[i]!.fragments, r.fragments) : undefined,
+        ]));
+        const counts = new Uint32Array(rows);
+        let o = 0;
+        for (let y = 0; y < rows; y++) {
+          const rowStart = o;
+          let counted = 0;
+          // Raw samples of a chunk cut by a tile edge, gathered from both sides before it is encoded.
+          let pending = 0;
+          for (let i = 0; i < reads.length; i++) {
+            const { tile, r0 } = reads[i]!;
+            const { head, tail } = tile;
+            const left = tile.rect.left;
+            const fragment = at[i]!.fragments + y * (head + tail);
+            if (head > 0) {
+              pendingRaw.set(fragmentBuffer.subarray(fragment, fragment + head), pending);
+              pending += head;
+              const end = left + head;
+              if (end % CHUNK === 0 || end === width) {
+                if (withData) o = packChunks(pendingRaw, 0, 1, 0, pending, out, o);
+                else counted += packChunks(pendingRaw, 0, 1, 0, pending, scratch, 0);
+                pending = 0;
+              }
+            }
+            const ends = tile.rowEnds[channel]!;
+            const bytes = ends[r0 + y + 1]! - ends[r0 + y]!;
+            if (withData) {
+              const from = at[i]!.data + ends[r0 + y]! - ends[r0]!;
+              out.set(dataBuffer.subarray(from, from + bytes), o);
+              o += bytes;
+            } else {
+              counted += bytes;
+            }
+            if (tail > 0) {
+              pendingRaw.set(fragmentBuffer.subarray(fragment + head, fragment + head + tail), pending);
+              pending += tail;
             }
           }
-          const ends = tile.rowEnds[channel]!;
-          const bytes = ends[r0 + y + 1]! - ends[r0 + y]!;
-          if (withData) {
-            const from = at[i]!.data + ends[r0 + y]! - ends[r0]!;
-            out.set(dataBuffer.subarray(from, from + bytes), o);
-            o += bytes;
-          } else {
-            counted += bytes;
-          }
-          if (tail > 0) {
-            pendingRaw.set(fragmentBuffer.subarray(fragment + head, fragment + head + tail), pending);
-            pending += tail;
-          }
+          counts[y] = withData ? o - rowStart : counted;
         }
-        counts[y] = withData ? o - rowStart : counted;
+        yield { y0, counts, bytes: out.subarray(0, o) };
       }
-      yield { y0, counts, bytes: out.subarray(0, o) };
+    } finally {
+      giveBack(dataBuffer);
+      giveBack(fragmentBuffer);
+      giveBack(out);
     }
   }
 

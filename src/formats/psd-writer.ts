@@ -149,7 +149,9 @@ export class PsdWriter {
       const counts: (Uint32Array | undefined)[][] = [];
       for (const spool of this.spools) {
         between();
-        counts.push(this.rle ? await Promise.all(Array.from({ length: spool.channels }, (_, c) => spool.rowCounts(c))) : []);
+        const layer: Uint32Array[] = [];
+        if (this.rle) for (let c = 0; c < spool.channels; c++) layer.push(await spool.rowCounts(c));
+        counts.push(layer);
       }
       const document: Layout = { counts, opaqueRow: this.opaqueRow() };
       await withPath(this.path, async () => {

@@ -143,20 +143,15 @@ export class FileSink implements ResultSink {
     const { crop } = this.plan!;
     const { checkCancelled, commit } = this.options;
     const metadata = colourOutputMetadata(await this.options.frameMetadata(result.reference), crop.width, crop.height);
-    if (this.psd) {
-      await this.drainPsd();
-      checkCancelled();
-      await this.psd.close({ ...(metadata.icc ? { iccProfile: metadata.icc } : {}), exif: exifBlock(metadata.exif), xmp: metadata.xmp }, checkCancelled);
-      this.psd = undefined;
-    }
-    if (this.outputs.composite && this.composite) {
-      checkCancelled();
-      await this.encode(this.outputs.composite, this.composite, metadata);
-    }
-    if (this.outputs.depth && this.depth) {
-      checkCancelled();
-      await this.encode(this.outputs.depth, this.depth, depthMapMetadata(crop.width, crop.height));
-    }
+    // The document, the composite and the depth map are written at the same time: the PSD is mostly file I/O
+    // on this thread, the encoders run on libvips' threads.
+    checkCancelled();
+    const writes: Promise<void>[] = [];
+    if (this.psd) writes.push(this.closePsd(metadata));
+    if (this.outputs.composite && this.composite) writes.push(this.encode(this.outputs.composite, this.composite, metadata));
+    if (this.outputs.depth && this.depth) writes.push(this.encode(this.outputs.depth, this.depth, depthMapMetadata(crop.width, crop.height)));
+    const failed = (await Promise.allSettled(writes)).find((w) => w.status === 'rejected');
+    if (failed) throw failed.reason;
     if (this.outputs.transforms) {
       const json = {
         reference: result.reference,
@@ -168,6 +163,13 @@ export class FileSink implements ResultSink {
     await this.closeSpools();
     checkCancelled(); // the last moment a Ctrl-C still leaves everything as it was
     commit.commit();
+  }
+
+  private async closePsd(metadata: OutputMetadata): Promise<void> {
+    await this.drainPsd();
+    this.options.checkCancelled();
+    await this.psd!.close({ ...(metadata.icc ? { iccProfile: metadata.icc } : {}), exif: exifBlock(metadata.exif), xmp: metadata.xmp }, this.options.checkCancelled);
+    this.psd = undefined;
   }
 
   /**
