@@ -191,6 +191,7 @@ export async function runLargeBench(argv: string[]): Promise<void> {
           'arena MiB': cost.json?.arenaPeakMiB?.toFixed(0) ?? '',
           'align s': cost.json?.seconds?.align?.toFixed(1) ?? '',
           'fuse s': cost.json?.seconds?.fuse?.toFixed(1) ?? '',
+          'finish s': cost.json?.profile?.finish?.toFixed(1) ?? '',
           'load (1 min) before': load,
         };
         rows.push(row);

@@ -81,7 +81,7 @@ export class FileSink implements ResultSink {
       );
     }
     const bytes = bitDepth === 16 ? 2 : 1;
-    if (this.outputs.composite || this.psd) {
+    if (this.outputs.composite) {
       this.composite = await createVipsSpool(join(this.tempDir, 'composite.v'), crop.width, crop.height, channels, bytes);
     }
     if (this.outputs.depth) this.depth = await createVipsSpool(join(this.tempDir, 'depth.v'), crop.width, crop.height, 1, 1);
