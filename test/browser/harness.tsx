@@ -3,8 +3,11 @@
  * holding the bundled real stack (focusstack-pcb7) as layers, with the Spectrum stand-ins. Playwright drives
  * it (test/panel.e2e.test.ts). `window.harness` exposes the fake for assertions.
  * Query: ?width=384 (frame size), ?delay=ms (Photoshop latency per imaging call, to watch a run progress),
- * ?wasm=missing (the .wasm files cannot be read, as when WebAssembly fails in UXP), ?theme=light (UXP's
+ * ?wasm=missing (the .wasm files cannot be read), ?wasm=async-hangs (asynchronous WebAssembly compilation
+ * never settles, as reported in UXP), ?wasm=read-hangs (reading the .wasm files never settles;
+ * &wasmTimeout=ms shortens the loader's wait), ?imaging=missing (Photoshop before 24.4), ?theme=light (UXP's
  * theme variables set as in Photoshop's light theme; the default page is dark).
+ * The document holds the frames and a text layer on top (which the panel lists as not used).
  */
 import { createRoot } from 'react-dom/client';
 import { App } from '../../src/panel/App.js';
@@ -42,23 +45,29 @@ async function main() {
     document.body.style.background = vars['--uxp-host-background-color']!;
   }
 
-  const fake = createFakePhotoshop();
+  if (params.get('wasm') === 'async-hangs') {
+    const never = () => new Promise<never>(() => undefined);
+    Object.assign(WebAssembly, { instantiate: never, compile: never, instantiateStreaming: never, compileStreaming: never });
+  }
+  const fake = createFakePhotoshop({ quirks: { noImaging: params.get('imaging') === 'missing' } });
   const decoded = await Promise.all(FRAMES.map((f) => decode(`/samples/focusstack-pcb7/${f}.jpg`, width)));
   fake.openDocument({
     width,
     height: decoded[0]!.height,
     name: 'pcb7.psd',
     // Load Files into Stack order: first file at the bottom.
-    layers: decoded.map((d, i) => ({ name: FRAMES[i]!, pixels: d.pixels })).reverse(),
+    layers: [{ name: 'Caption', kind: 'text' as const }, ...decoded.map((d, i) => ({ name: FRAMES[i]!, pixels: d.pixels })).reverse()],
   });
   // Photoshop's imaging calls take time; the delay lets a test watch progress and cancel mid-run.
-  const imaging = fake.module.imaging;
+  const imaging = fake.module.imaging as typeof fake.module.imaging | undefined;
   const slow = <A extends unknown[], R>(fn: (...a: A) => Promise<R>) => async (...a: A) => {
     if (delay > 0) await new Promise((r) => setTimeout(r, delay));
     return fn(...a);
   };
-  imaging.getPixels = slow(imaging.getPixels);
-  imaging.putPixels = slow(imaging.putPixels);
+  if (imaging) {
+    imaging.getPixels = slow(imaging.getPixels);
+    imaging.putPixels = slow(imaging.putPixels);
+  }
 
   Object.assign(window, {
     harness: {
@@ -68,12 +77,15 @@ async function main() {
     },
   });
   const wasmMissing = params.get('wasm') === 'missing';
+  const readHangs = params.get('wasm') === 'read-hangs';
   const readWasm = async (file: string) => {
+    if (readHangs) return new Promise<ArrayBuffer>(() => undefined);
     const response = await fetch(wasmMissing ? `/missing/${file}` : `/wasm/${file}`);
     if (!response.ok) throw new Error(`cannot read ${file}`);
     return response.arrayBuffer();
   };
-  const loadPanelKernels = (notice: (m: string) => void) => loadKernels(readWasm, { log: notice });
+  const timeoutMs = params.get('wasmTimeout');
+  const loadPanelKernels = (notice: (m: string) => void) => loadKernels(readWasm, { log: notice, ...(timeoutMs ? { timeoutMs: Number(timeoutMs) } : {}) });
   createRoot(document.getElementById('root')!).render(<App ps={fake.module} loadKernels={loadPanelKernels} />);
 }
 
