@@ -57,7 +57,7 @@ export async function stackFrames(source: FrameSource, sink: ResultSink, k: Kern
   const alignment = await clock.measureAsync('align', () =>
     alignFrames(source, k, { model: settings.alignment, analysisSize: settings.analysisSize, reference }, progress));
   const tAligned = Date.now();
-  const crop = validCrop(alignment.transforms, info.width, info.height);
+  const crop = validCrop(alignment.transforms, info.width, info.height, info.frames.map((f) => f.valid));
 
   const method = FUSION_METHODS[settings.mode];
   const levels = Math.max(1, Math.min(settings.pyramidLevels, Math.floor(Math.log2(Math.min(crop.width, crop.height) / 4))));
