@@ -1,7 +1,8 @@
 /**
  * The browser harness: the real panel (src/panel/App) mounted in Chromium against the fake Photoshop,
  * holding the bundled real stack (focusstack-pcb7) as layers, with the Spectrum stand-ins. Playwright drives
- * it (test/panel.e2e.test.ts). `window.harness` exposes the fake for assertions.
+ * it (test/panel.e2e.test.ts). `window.harness` exposes the fake for assertions and the panel menu
+ * (`invokeMenu('selfCheck')`), and the panel is mounted as src/panel/index.tsx mounts it in UXP.
  * Query: ?width=384 (frame size), ?delay=ms (Photoshop latency per imaging call, to watch a run progress),
  * ?wasm=missing (the .wasm files cannot be read), ?wasm=async-hangs (asynchronous WebAssembly compilation
  * never settles, as reported in UXP), ?wasm=read-hangs (reading the .wasm files never settles;
@@ -10,9 +11,10 @@
  * The document holds the frames and a text layer on top (which the panel lists as not used).
  */
 import { createRoot } from 'react-dom/client';
+import { loadPhotoshopKernels } from '../../src/host-bridge/photoshop/index.js';
 import { App } from '../../src/panel/App.js';
+import { PanelCommands } from '../../src/panel/commands.js';
 import { injectStyles } from '../../src/panel/styles.js';
-import { loadKernels } from '../../src/wasm/loader.js';
 import { createFakePhotoshop } from '../fake-photoshop/index.js';
 import { defineSpectrumStandIns } from './spectrum-stand-ins.js';
 
@@ -69,24 +71,28 @@ async function main() {
     imaging.putPixels = slow(imaging.putPixels);
   }
 
+  const commands = new PanelCommands();
   Object.assign(window, {
     harness: {
       fake,
+      invokeMenu: (id: string) => commands.invoke(id),
       setDelay: (ms: number) => (delay = ms),
       snapshot: () => JSON.stringify(fake.snapshot(), (_k, v) => (v instanceof Float32Array ? Array.from(v) : v)),
     },
   });
   const wasmMissing = params.get('wasm') === 'missing';
   const readHangs = params.get('wasm') === 'read-hangs';
-  const readWasm = async (file: string) => {
+  // Plays UXP's fs.readFile('plugin:/…') with the files the server serves.
+  const readPluginFile = async (path: string) => {
     if (readHangs) return new Promise<ArrayBuffer>(() => undefined);
+    const file = path.replace(/^plugin:\//, '');
     const response = await fetch(wasmMissing ? `/missing/${file}` : `/wasm/${file}`);
     if (!response.ok) throw new Error(`cannot read ${file}`);
     return response.arrayBuffer();
   };
-  const timeoutMs = params.get('wasmTimeout');
-  const loadPanelKernels = (notice: (m: string) => void) => loadKernels(readWasm, { log: notice, ...(timeoutMs ? { timeoutMs: Number(timeoutMs) } : {}) });
-  createRoot(document.getElementById('root')!).render(<App ps={fake.module} loadKernels={loadPanelKernels} />);
+  const timeout = params.get('wasmTimeout');
+  const loadKernels = (notice: (m: string) => void) => loadPhotoshopKernels(readPluginFile, notice, timeout ? Number(timeout) : undefined);
+  createRoot(document.getElementById('root')!).render(<App ps={fake.module} loadKernels={loadKernels} commands={commands} hostVersion="26.0 (harness)" />);
 }
 
 void main();

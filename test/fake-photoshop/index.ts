@@ -603,9 +603,17 @@ function quantize(v: number, scale: number, bits: number): number {
   return bits === 32 ? v : Math.round(v * scale);
 }
 
+/** Whether two document states are the same (layer tree, properties and every pixel). */
 function equalDocs(a: DocData, b: DocData): boolean {
-  const ser = (d: DocData) => JSON.stringify(d, (_k, v) => (v instanceof Float32Array ? Array.from(v) : v));
-  return ser(a) === ser(b);
+  const sameArray = (x: Float32Array | null, y: Float32Array | null) => x === y || (x !== null && y !== null && x.length === y.length && x.every((v, i) => v === y[i]));
+  const sameLayers = (x: LayerData[], y: LayerData[]): boolean => x.length === y.length && x.every((l, i) => {
+    const m = y[i]!;
+    return l.id === m.id && l.name === m.name && l.kind === m.kind && l.visible === m.visible && l.isBackground === m.isBackground
+      && l.opacity === m.opacity && l.locked === m.locked && sameArray(l.rgba, m.rgba) && sameArray(l.mask, m.mask)
+      && (l.children === m.children || (l.children !== null && m.children !== null && sameLayers(l.children, m.children)));
+  });
+  return a.name === b.name && a.width === b.width && a.height === b.height && a.mode === b.mode && a.bits === b.bits
+    && JSON.stringify(a.activeIds) === JSON.stringify(b.activeIds) && sameLayers(a.layers, b.layers);
 }
 
 /** A 24-bit bottom-up BMP of 8-bit (or scaled 16-bit) RGB image data. */
