@@ -25,6 +25,7 @@ interface HarnessWindow {
     };
     setDelay(ms: number): void;
     snapshot(): string;
+    invokeMenu(id: string): void;
   };
 }
 
@@ -163,6 +164,39 @@ describe('panel in a real browser against the fake Photoshop', () => {
     expect(await text('problem')).toMatch(/Photoshop 24\.4 or newer/);
     expect(await page.getByTestId('stack').getAttribute('disabled')).not.toBeNull();
   }, 30_000);
+
+  it('names a setting out of range in one sentence and will not stack until it is fixed', async () => {
+    await page.goto(`${url}/?width=96`);
+    await expect.poll(() => page.getByTestId('stack').innerText(), { timeout: 20_000 }).toBe('Stack 7 frames');
+    await page.getByTestId('expert').click();
+    const setSlider = (testId: string, value: number) => page.getByTestId(testId).evaluate((el, v) => {
+      const input = el.shadowRoot!.querySelector('input')!;
+      input.value = String(v);
+      input.dispatchEvent(new Event('change'));
+    }, value);
+    await setSlider('slabSize', 1);
+    await expect.poll(() => text('options-problem')).toBe('Slab size must be 0 (no slabs) or at least 2 frames; got 1; change it in the settings above.');
+    expect(await page.getByTestId('stack').getAttribute('disabled')).not.toBeNull();
+    await setSlider('slabSize', 3);
+    await expect.poll(() => page.getByTestId('options-problem').count()).toBe(0);
+    expect(await page.getByTestId('stack').getAttribute('disabled')).toBeNull();
+  }, 30_000);
+
+  it('runs the compatibility check from the panel menu: every line passes on the fake, the user\'s document untouched', async () => {
+    await page.goto(`${url}/?width=96`);
+    await expect.poll(() => page.getByTestId('stack').innerText(), { timeout: 20_000 }).toBe('Stack 7 frames');
+    const before = await page.evaluate(() => (window as unknown as HarnessWindow).harness.snapshot());
+    await page.evaluate(() => (window as unknown as HarnessWindow).harness.invokeMenu('selfCheck'));
+    await page.getByTestId('self-check-text').waitFor({ state: 'visible', timeout: 30_000 });
+    const statuses = await page.locator('[data-testid^="check-"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-status')));
+    expect(statuses).toHaveLength(17);
+    expect(statuses.filter((s) => s === 'fail' || s === 'warn')).toEqual([]);
+    expect(await page.getByTestId('self-check-text').inputValue()).toMatch(/^Planewise compatibility check — Photoshop 26\.0 \(harness\)\n0 failed, 0 warnings/);
+    expect(await page.evaluate(() => (window as unknown as HarnessWindow).harness.snapshot())).toBe(before);
+    await shot('self-check');
+    await page.getByTestId('self-check-close').click();
+    await expect.poll(() => page.getByTestId('frame-list').locator('li').count()).toBe(7);
+  }, 60_000);
 
   it('refreshes the frame list when the document changes, and is usable at the minimum panel width', async () => {
     await page.setViewportSize({ width: 240, height: 640 });

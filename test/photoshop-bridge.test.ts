@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { stackFrames } from '../src/engine/pipeline.js';
 import type { StackInfo } from '../src/engine/types.js';
 import { CancelledError, InputError, OptionError } from '../src/host-bridge/index.js';
-import { PhotoshopHost, recomposite, setSourcesVisible } from '../src/host-bridge/photoshop/index.js';
+import { documentGrowth, LARGE_GROWTH_BYTES, PhotoshopHost, recomposite, setSourcesVisible, ThumbnailCache } from '../src/host-bridge/photoshop/index.js';
 import { loadNodeKernels } from '../src/host-bridge/files/node-kernels.js';
 import { createFakePhotoshop, type FakePhotoshop } from './fake-photoshop/index.js';
 import { MemoryFrameSource, MemorySink } from './helpers/memory-host.js';
@@ -310,5 +310,39 @@ describe('Photoshop bridge against the fake Photoshop', () => {
     expect((error as Error).message).toMatch(/injected failure/);
     expect(ps.snapshot()).toEqual(before);
     expect(ps.historyStates()).toEqual(['Open']);
+  });
+  it('thumbnails: read in one modal scope, as RGB even from a grayscale document, then served from the cache', async () => {
+    const { ps } = syntheticDocument({ width: 64, height: 48, frames: 3, seed: 2, channels: 1 });
+    const ids = [...ps.module.app.activeDocument!.layers].map((l) => l.id);
+    const docId = ps.module.app.activeDocument!.id;
+    let scopes = 0;
+    const executeAsModal = ps.module.core.executeAsModal;
+    ps.module.core.executeAsModal = (fn, options) => { scopes++; return executeAsModal(fn, options); };
+    const thumbnails = new ThumbnailCache(ps.module, 16);
+    const first = await thumbnails.get(docId, ids);
+    expect(Object.keys(first)).toEqual(ids.map(String));
+    for (const url of Object.values(first)) expect(url).toMatch(/^data:image\/jpeg;base64,/);
+    const reads = ps.calls.filter((c) => c.api === 'imaging.getPixels');
+    expect(reads.every((c) => c.modal && (c.args as { colorSpace?: string }).colorSpace === 'RGB')).toBe(true);
+    expect(reads).toHaveLength(3);
+    expect(scopes).toBe(1);
+    // The panel asks again on every document event: nothing more is read.
+    expect(await thumbnails.get(docId, ids)).toEqual(first);
+    expect(ps.calls.filter((c) => c.api === 'imaging.getPixels')).toHaveLength(3);
+    expect(scopes).toBe(1);
+    expect(ps.historyStates()).toEqual(['Open']);
+    expect(ps.liveImageData()).toBe(0);
+  });
+
+  it('estimates how much a run adds to the document, and when that is more than a PSD holds', () => {
+    const canvas = { width: 6000, height: 4000, channels: 3 as const, bitDepth: 16 as const };
+    const frames = { layers: 'frames' as const, slabSize: 0, slabOverlap: 1 };
+    const compositeOnly = { ...frames, layers: 'none' as const };
+    // 24 MP at 2 bytes: each masked frame is colour + alpha + mask (5 planes), the composite 4 planes.
+    expect(documentGrowth(canvas, 40, frames, { depthLayer: false })).toBe(24e6 * 2 * (40 * 5 + 4));
+    expect(documentGrowth(canvas, 40, compositeOnly, { depthLayer: true })).toBe(24e6 * 2 * 8);
+    expect(documentGrowth(canvas, 40, { ...frames, slabSize: 10, slabOverlap: 1 }, { depthLayer: false })).toBe(24e6 * 2 * (40 * 5 + 5 * 4 + 4));
+    expect(documentGrowth(canvas, 40, frames, { depthLayer: false })).toBeGreaterThan(LARGE_GROWTH_BYTES);
+    expect(documentGrowth(canvas, 40, compositeOnly, { depthLayer: false })).toBeLessThan(LARGE_GROWTH_BYTES);
   });
 });

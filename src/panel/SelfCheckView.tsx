@@ -10,7 +10,9 @@ const BADGE: Record<CheckLine['status'], string> = { pass: '✓', warn: '!', fai
 export function SelfCheckView(props: { lines: CheckLine[]; report?: SelfCheckReport; onClose: () => void }) {
   return (
     <section className="self-check column" data-testid="self-check">
-      <sp-detail>{props.report ? `Compatibility check · ${props.report.seconds.toFixed(0)} s` : 'Checking Photoshop compatibility…'}</sp-detail>
+      <sp-detail data-testid="self-check-summary">
+        {props.report ? `Compatibility check: ${count(props.lines, 'fail')} failed, ${count(props.lines, 'warn')} warnings (${props.report.seconds.toFixed(1)} s)` : 'Checking Photoshop compatibility…'}
+      </sp-detail>
       {props.lines.map((line) => (
         <div key={line.id} className={`check ${line.status}`} data-testid={`check-${line.id}`} data-status={line.status}>
           <span className="badge">{BADGE[line.status]}</span>
@@ -30,3 +32,5 @@ export function SelfCheckView(props: { lines: CheckLine[]; report?: SelfCheckRep
     </section>
   );
 }
+
+const count = (lines: CheckLine[], status: CheckLine['status']) => lines.filter((l) => l.status === status).length;
