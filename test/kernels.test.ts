@@ -73,7 +73,7 @@ describe('wasm kernels match their TypeScript twins', () => {
       expectClose(await onAll((k, rand) => {
         const src = randomPlane(k, w, h, rand);
         const a = k.arena.plane(w + 3, h + 2), b = k.arena.plane(w + 3, h + 2);
-        k.warpAffineBicubic(src.ptr, w, h, a.ptr, w + 3, h + 2, 1.03, 0.02, -1.3, -0.02, 0.97, 0.7);
+        k.warpAffineBicubic(src.ptr, w, h, a.ptr, w + 3, h + 2, 1.03, 0.02, -1.3, -0.02, 0.97, 0.7, 0, 0, 0, 0);
         k.warpAffineBilinear(src.ptr, w, h, b.ptr, w + 3, h + 2, 0.5, 0.1, -5, 0.3, 2, 3.3);
         return [k.arena.planeData(a), k.arena.planeData(b)];
       }));
@@ -84,7 +84,7 @@ describe('wasm kernels match their TypeScript twins', () => {
     const results = await onAll((k, rand) => {
       const src = randomPlane(k, 97, 61, rand);
       const dst = k.arena.plane(101, 59);
-      k.warpAffineBicubic(src.ptr, 97, 61, dst.ptr, 101, 59, 1.013, 0.021, -3.3, -0.019, 0.991, 2.7);
+      k.warpAffineBicubic(src.ptr, 97, 61, dst.ptr, 101, 59, 1.013, 0.021, -3.3, -0.019, 0.991, 2.7, 5, -3, 2, 1);
       return [k.arena.planeData(dst)];
     });
     expect(Array.from(results['wasm-simd'][0]!)).toEqual(Array.from(results['wasm-scalar'][0]!));
@@ -173,7 +173,7 @@ describe('kernel semantics pinned by hand-computed values', async () => {
 
     const src = randomPlane(k, w, h, mulberry32(3));
     const warped = k.arena.plane(w, h);
-    k.warpAffineBicubic(src.ptr, w, h, warped.ptr, w, h, 1, 0, 0, 0, 1, 0);
+    k.warpAffineBicubic(src.ptr, w, h, warped.ptr, w, h, 1, 0, 0, 0, 1, 0, 7, 3, 7, 3);
     expect(Array.from(k.arena.planeData(warped))).toEqual(Array.from(k.arena.planeData(src)));
 
     const flat = k.arena.plane(w, h), tmp = k.arena.plane(w, h), out = k.arena.plane(w, h);
@@ -192,6 +192,21 @@ describe('kernel semantics pinned by hand-computed values', async () => {
     k.pyrUpAdd(coarse.ptr, w, h, lap.ptr, -1);
     k.pyrUpAdd(coarse.ptr, w, h, lap.ptr, 1);
     k.arena.planeData(lap).forEach((v, i) => expect(v).toBeCloseTo(k.arena.planeData(src)[i]!, 5));
+  });
+
+  it('a warped pixel is the same whichever tile computes it (absolute coordinates)', async () => {
+    // Large offsets and a slight rotation: a matrix composed per tile would round differently in each.
+    const m = [1.0031, 0.0017, 3712.37, -0.0017, 1.0031, 2801.91] as const;
+    for (const kind of ['wasm-simd', 'wasm-scalar', 'typescript'] as KernelKind[]) {
+      const kk = await load(kind);
+      const source = randomPlane(kk, 120, 60, mulberry32(5));
+      const whole = kk.arena.plane(61, 23), tile = kk.arena.plane(40, 23);
+      // The source plane holds frame pixels from (3700, 2790); the whole destination starts at (1, 2), the tile at (22, 2).
+      kk.warpAffineBicubic(source.ptr, 120, 60, whole.ptr, 61, 23, ...m, 1, 2, 3700, 2790);
+      kk.warpAffineBicubic(source.ptr, 120, 60, tile.ptr, 40, 23, ...m, 22, 2, 3700, 2790);
+      const a = kk.arena.planeData(whole), b = kk.arena.planeData(tile);
+      for (let y = 0; y < 23; y++) for (let x = 0; x < 40; x++) expect(b[y * 40 + x], kind).toBe(a[y * 61 + x + 21]);
+    }
   });
 
   it('identical images give a zero residual and zero gradient step', () => {

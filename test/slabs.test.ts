@@ -47,4 +47,23 @@ describe('sub-stacks (slabs)', () => {
       expect(error(sink.slabs[1]!, false)).toBeLessThan(error(sink.slabs[0]!, false));
     });
   }
+
+  it('layers "slabs": a 60-frame stack becomes about ten masked slab layers that reproduce the depth-map composite', async () => {
+    const { source } = syntheticSource({ width: 256, height: 192, frames: 60, seed: 17, maxBlur: 0.6, breathing: 0.01 });
+    const sink = new MemorySink();
+    const result = await stackFrames(source, sink, await kernels(), { mode: 'depthmap', layers: 'slabs', memory: 1 });
+    expect(result.tiles).toBeGreaterThan(1);
+    expect(sink.plan!.layerOrder).toEqual([]);
+    expect(sink.plan!.slabMasks).toBe(true);
+    const slabs = sink.plan!.slabs;
+    expect(slabs.length).toBeGreaterThanOrEqual(4);
+    expect(slabs.length).toBeLessThanOrEqual(20);
+    // A partition: every frame in exactly one slab.
+    expect(slabs.flatMap((s) => Array.from({ length: s.last - s.first + 1 }, (_, i) => s.first + i))).toEqual([...Array(60).keys()]);
+    const blended = sink.blendLayers('slabs');
+    let worst = 0;
+    blended.forEach((v, i) => (worst = Math.max(worst, Math.abs(v - sink.composite![i]!))));
+    expect(worst).toBeLessThanOrEqual(1.5 / 255);
+    expect(sink.slabMasks[0]!.every((m) => m === 1)).toBe(true);
+  });
 });

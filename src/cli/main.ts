@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import {
   CancelledError, FileHost, InputError, loadNodeKernels, OptionError, orList, parseOptionText, resolveSettings, STACK_OPTIONS,
@@ -37,6 +38,8 @@ ${Object.values(STACK_OPTIONS).map(helpFor).join('\n')}
 
 Other options:
   --reverse                the frames were shot far to near
+  --threads <n>            worker threads fusing tiles (default: every core, here ${availableParallelism()});
+                           the result is the same for any number
   --kernels ${KERNEL_KINDS.join('|')}   force a kernel backend
   --json                   print a JSON summary on stdout
   -h, --help               this help
@@ -57,6 +60,7 @@ export async function run(argv: string[], io = { stdout: process.stdout, stderr:
         transforms: { type: 'string' },
         reverse: { type: 'boolean', default: false },
         kernels: { type: 'string' },
+        threads: { type: 'string' },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
         ...Object.fromEntries(Object.values(STACK_OPTIONS).map((spec) => [spec.flag, { type: 'string' as const }])),
@@ -92,6 +96,8 @@ export async function run(argv: string[], io = { stdout: process.stdout, stderr:
   }
   const kernelKind = values.kernels as KernelKind | undefined;
   if (kernelKind && !KERNEL_KINDS.includes(kernelKind)) return usage(`--kernels must be ${orList(KERNEL_KINDS)}`);
+  const threads = values.threads === undefined ? undefined : Number(values.threads);
+  if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1 && threads <= 256)) return usage('--threads must be a whole number from 1 to 256');
   if (!values.out && !values.composite && !values.depth && !values.transforms) return usage('nothing to write: give --out, --composite, --depth or --transforms');
 
   const kernels = await loadNodeKernels(kernelKind, (m) => io.stderr.write(`planewise: ${m}\n`));
@@ -104,6 +110,7 @@ export async function run(argv: string[], io = { stdout: process.stdout, stderr:
       ...(values.transforms ? { transforms: values.transforms } : {}),
     },
     kernels,
+    threads === undefined ? {} : { threads },
   );
   const display = progressDisplay(io.stderr);
   const abort = new AbortController();

@@ -66,10 +66,10 @@ async function readAligned(
   arena.scoped(() => {
     const src = blockToPlanes(k, block);
     const scratch = arena.plane(footprint.width, footprint.height);
-    const m = compose(translation(-footprint.left, -footprint.top), toFrame);
     out.forEach((plane, c) => {
       const prepared = prepare(src, c, scratch);
-      k.warpAffineBicubic(prepared.ptr, prepared.width, prepared.height, plane.ptr, region.width, region.height, ...m);
+      k.warpAffineBicubic(prepared.ptr, prepared.width, prepared.height, plane.ptr, region.width, region.height, ...transform,
+        region.left, region.top, footprint.left, footprint.top);
     });
   });
   clock?.add('warp', now() - t1);

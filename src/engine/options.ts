@@ -35,7 +35,7 @@ export type OptionSpec = ChoiceSpec | NumberSpec;
 
 export const FUSION_MODES = ['pyramid', 'depthmap'] as const;
 export type FusionMode = (typeof FUSION_MODES)[number];
-export const LAYER_OUTPUTS = ['frames', 'none'] as const;
+export const LAYER_OUTPUTS = ['frames', 'slabs', 'none'] as const;
 export type LayerOutput = (typeof LAYER_OUTPUTS)[number];
 export const ALIGNMENT_MODELS = ['similarity', 'translation', 'none'] as const;
 export type AlignmentModel = (typeof ALIGNMENT_MODELS)[number];
@@ -69,6 +69,7 @@ export const STACK_OPTIONS = {
     help: 'What the layered result holds below the composite.',
     choices: [
       { value: 'frames', label: 'Every frame, masked', help: 'Each aligned frame as a layer with a soft mask; paint the masks to choose which frame shows where.' },
+      { value: 'slabs', label: 'Slabs, masked', help: 'One masked layer per slab of neighbouring frames (about ten for any stack): a deep stack retouched slab by slab, in a far smaller document.' },
       { value: 'none', label: 'Composite only', help: 'Only the composite: the fastest run and the smallest document.' },
     ],
   },
@@ -109,7 +110,7 @@ export const STACK_OPTIONS = {
   slabSize: {
     type: 'number', flag: 'slab-size', label: 'Slab size', unit: 'frames', expert: true,
     min: 0, max: 1000, step: 1, integer: true, default: 0,
-    help: 'Also make slab (sub-stack) composites of this many frames each, for retouching deep stacks slab by slab; 0 = none.',
+    help: 'Frames per slab (sub-stack). With layers "slabs", 0 picks about ten slabs; with layers "frames", slabs of this size are added as hidden layers (0 = none).',
   },
   slabOverlap: {
     type: 'number', flag: 'slab-overlap', label: 'Slab overlap', unit: 'frames', expert: true,

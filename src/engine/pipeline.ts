@@ -7,7 +7,7 @@ import { FUSION_METHODS } from './fusion/index.js';
 import { resolveSettings, type StackSettings } from './options.js';
 import { StageClock } from './profile.js';
 import { Progress, type CancelToken, type ProgressListener } from './progress.js';
-import { concurrentSlabs, planSlabs, slabPlanesPerPixel } from './slabs.js';
+import { automaticSlabSize, concurrentSlabs, planSlabs, slabPlanesPerPixel } from './slabs.js';
 import { fuseTile, passesPerTile, type FrameStep, type TileJob, type TileOutput } from './tile-fusion.js';
 import { planTiles } from './tiles.js';
 import type { FrameReport, FrameSource, OutputPlan, ResultSink, StackResult } from './types.js';
@@ -19,15 +19,19 @@ export interface StackOptions extends Partial<StackSettings> {
   depthMap?: boolean;
   onProgress?: ProgressListener;
   cancel?: CancelToken;
-  /**
-   * Runs the tiles; default one after another on this thread. The CLI passes a worker pool. Tiles may finish
-   * in any order; `step` must be called after each frame of each pass.
-   */
-  runTiles?: TileRunner;
+  /** Runs the tiles; default one after another on this thread. The CLI passes a worker pool. */
+  tileRunner?: TileRunner;
 }
 
-/** Fuses every job's tile; writes through `output`. */
-export type TileRunner = (jobs: TileJob[], output: TileOutput, step: FrameStep, clock: StageClock) => Promise<void>;
+/**
+ * Fuses every job's tile and writes it through `output`; tiles may finish in any order, and `step` is called
+ * after each frame of each pass. Each of the `parallelism` tiles in flight gets that share of the memory budget.
+ * Tiles are exact (bit-identical to an untiled run), so how many run at once never changes the result.
+ */
+export interface TileRunner {
+  parallelism: number;
+  run(jobs: TileJob[], output: TileOutput, step: FrameStep, clock: StageClock): Promise<void>;
+}
 
 /**
  * Shared planes per outer-tile pixel besides the fusion method's (float32): the focus selection (2), one
@@ -63,17 +67,29 @@ export async function stackFrames(source: FrameSource, sink: ResultSink, k: Kern
   const levels = Math.max(1, Math.min(settings.pyramidLevels, Math.floor(Math.log2(Math.min(crop.width, crop.height) / 4))));
   const focusReach = focusMeasureReach({ noiseSigma: settings.noise, windowSigma: settings.focusWindow }) + gaussianReach(settings.smoothing) + 2;
   const margin = Math.max(focusReach, method.reach(levels));
-  const slabs = planSlabs(n, settings.slabSize >= 2 ? { size: settings.slabSize, overlap: settings.slabOverlap } : undefined);
+  // Masked slab layers partition the stack (each frame's weight in one slab), so their masks can reproduce it.
+  const slabMasks = settings.layers === 'slabs';
+  const slabs = slabMasks
+    ? planSlabs(n, { size: settings.slabSize >= 2 ? settings.slabSize : automaticSlabSize(n), overlap: 0 })
+    : planSlabs(n, settings.slabSize >= 2 ? { size: settings.slabSize, overlap: settings.slabOverlap } : undefined);
   const bytesPerPixel = sharedBytesPerPixel(info.channels) + method.bytesPerPixel(info.channels)
-    + concurrentSlabs(slabs) * slabPlanesPerPixel(info.channels) * 4;
-  const plan = planTiles(crop, margin, bytesPerPixel, settings.memory * 1024 * 1024);
+    + concurrentSlabs(slabs) * slabPlanesPerPixel(info.channels) * 4 + (slabMasks ? 4 * (info.channels + 2) : 0);
+  const runner: TileRunner = options.tileRunner ?? {
+    parallelism: 1,
+    run: async (all, output, onStep, tileClock) => {
+      for (const job of all) await fuseTile(source, output, k, job, onStep, tileClock);
+    },
+  };
+  const plan = planTiles(crop, margin, bytesPerPixel, (settings.memory * 1024 * 1024) / runner.parallelism, method.tileGrid(levels));
   const frameLayers = settings.layers === 'frames';
 
-  const outputPlan: OutputPlan = { crop, channels: info.channels, bitDepth: info.bitDepth, layerOrder: frameLayers ? [...Array(n).keys()] : [], slabs, mode: settings.mode };
+  const outputPlan: OutputPlan = {
+    crop, channels: info.channels, bitDepth: info.bitDepth, layerOrder: frameLayers ? [...Array(n).keys()] : [], slabs, slabMasks, mode: settings.mode,
+  };
   await sink.begin(outputPlan);
   try {
     const jobs: TileJob[] = plan.tiles.map((tile) => ({
-      tile, crop, levels, slabs, transforms: alignment.transforms, gains: alignment.gains, settings, frameLayers, depth: options.depthMap ?? true,
+      tile, crop, levels, slabs, slabMasks, transforms: alignment.transforms, gains: alignment.gains, settings, frameLayers, depth: options.depthMap ?? true,
     }));
     const work = jobs.length * n * (jobs.length ? passesPerTile(jobs[0]!) : 1);
     let done = 0;
@@ -82,10 +98,7 @@ export async function stackFrames(source: FrameSource, sink: ResultSink, k: Kern
       progress.report('fusing', done, work, frame, `${what} ${info.frames[frame]!.name}`);
       await progress.checkpoint();
     };
-    const runTiles = options.runTiles ?? (async (all, output, onStep, tileClock) => {
-      for (const job of all) await fuseTile(source, output, k, job, onStep, tileClock);
-    });
-    await runTiles(jobs, sink, step, clock);
+    await runner.run(jobs, sink, step, clock);
     const tFused = Date.now();
     const frames: FrameReport[] = info.frames.map((f, i) => ({
       name: f.name,

@@ -15,6 +15,14 @@ export interface SlabOptions {
  * often easier to retouch slab by slab); the final composite does not depend on them, because the fusion
  * accumulators already stream any number of frames in bounded memory.
  */
+/** Slabs for the 'slabs' layer output: about this many, so a retoucher paints among a handful of layers. */
+const SLAB_LAYERS = 10;
+
+/** Frames per slab when the user left it to us: about SLAB_LAYERS slabs, at least two frames each. */
+export function automaticSlabSize(frames: number): number {
+  return Math.max(2, Math.ceil(frames / SLAB_LAYERS));
+}
+
 export function planSlabs(frames: number, options: SlabOptions | undefined): SlabRange[] {
   if (!options || options.size < 2 || options.size >= frames) return [];
   const size = Math.floor(options.size);
@@ -84,9 +92,10 @@ export class SlabComposer {
 
   /**
    * Pass 2: frame i's planes (as written), its depth-map weight `w` and its sharpness `score`, into each slab
-   * that holds it; `total` is the stack's total weight (Σ over all frames). `emit` gets completed slabs.
+   * that holds it; `total` is the stack's total weight (Σ over all frames). `emit` gets each completed slab's
+   * composite and its share of the stack's weight, Σ w_i over its frames.
    */
-  add(i: number, planes: Plane[], w: Plane, score: Plane, total: Plane, emit: (slab: number, composite: Plane[]) => void): void {
+  add(i: number, planes: Plane[], w: Plane, score: Plane, total: Plane, emit: (slab: number, composite: Plane[], weight: Plane) => void): void {
     const k = this.k;
     const arena = k.arena;
     const n = this.width * this.height;
@@ -109,7 +118,7 @@ export class SlabComposer {
         accumulate(k, planes, own, slot.ownSums, slot.ownWeight, tmp);
       });
       if (i === this.slabs[slab]!.last) {
-        emit(slab, this.finish(slot, total));
+        emit(slab, this.finish(slot, total), slot.weight);
         this.slotOf.delete(slab);
       }
     }

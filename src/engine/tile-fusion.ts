@@ -21,6 +21,8 @@ export interface TileJob {
   crop: Rect;
   levels: number;
   slabs: SlabRange[];
+  /** Slab layers get masks reproducing the depth-map blend (OutputPlan.slabMasks). */
+  slabMasks: boolean;
   transforms: Affine[];
   gains: number[][];
   settings: StackSettings;
@@ -96,9 +98,23 @@ export async function fuseTile(source: FrameSource, output: TileOutput, k: Kerne
     if (passesPerTile(job) === 2) {
       const masks = new MaskStack(k, w, h, info.channels, info.bitDepth);
       const slabs = new SlabComposer(k, job.slabs, w, h, info.channels);
+      const slabMasks = job.slabMasks ? new MaskStack(k, w, h, info.channels, info.bitDepth) : undefined;
+      const written: Promise<void>[] = [];
+      /** A completed slab: its pixels as written, and its mask when slab layers carry masks. */
+      const emitSlab = (slab: number, composite: Plane[], weight: Plane) => {
+        if (!slabMasks) {
+          written.push(output.writeSlabTile(slab, core, extract(composite)));
+          return;
+        }
+        arena.scoped(() => {
+          const pixels = quantizePlanes(k, composite, info.bitDepth);
+          dequantizeInto(k, pixels, composite, info.bitDepth);
+          const mask = slabMasks.add(composite, weight);
+          written.push(output.writeSlabTile(slab, core, crop(pixels, info.channels, info.bitDepth), crop(mask, 1, info.bitDepth)));
+        });
+      };
       const total = slabs.active ? arena.plane(w, h) : undefined;
       if (total) clock.measure('blend', () => arena.scoped(() => selection.totalWeight(settings.smoothing, total, arena.plane(w, h))));
-      const written: Promise<void>[] = [];
       for (let i = 0; i < n; i++) {
         await arena.scopedAsync(async () => {
           const planes = await readColour(i);
@@ -112,7 +128,7 @@ export async function fuseTile(source: FrameSource, output: TileOutput, k: Kerne
               const lum = arena.plane(w, h);
               luminanceOf(k, planes, lum);
               measureFocus(lum, score);
-              slabs.add(i, planes, weight, score, total, (slab, composite) => written.push(output.writeSlabTile(slab, core, extract(composite))));
+              slabs.add(i, planes, weight, score, total, emitSlab);
             }
             return masks.add(planes, weight);
           });

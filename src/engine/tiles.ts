@@ -18,11 +18,11 @@ export interface TilePlan {
  * full-width bands. Among equal grids, fewer columns win (full-width bands stream straight into row-ordered
  * outputs). `bytesPerPixel` is the engine's working memory per outer-tile pixel.
  */
-export function planTiles(crop: { width: number; height: number }, margin: number, bytesPerPixel: number, budgetBytes: number, minCore = 64): TilePlan {
+export function planTiles(crop: { width: number; height: number }, margin: number, bytesPerPixel: number, budgetBytes: number, grid = 1, minCore = 64): TilePlan {
   const maxPixels = Math.max(1, Math.floor(budgetBytes / bytesPerPixel));
   // Margins are only needed on sides that border another tile.
   const outer = (size: number, parts: number) => Math.min(size, Math.ceil(size / parts) + (parts > 1 ? 2 * margin : 0));
-  const processed = (columns: number, rows: number) => gridTiles(crop, columns, rows, margin).reduce((sum, t) => sum + t.outer.width * t.outer.height, 0);
+  const processed = (columns: number, rows: number) => gridTiles(crop, columns, rows, margin, grid).reduce((sum, t) => sum + t.outer.width * t.outer.height, 0);
   let best: { columns: number; rows: number; pixels: number } | undefined;
   const maxColumns = Math.max(1, Math.floor(crop.width / minCore));
   const maxRows = Math.max(1, Math.floor(crop.height / minCore));
@@ -35,12 +35,14 @@ export function planTiles(crop: { width: number; height: number }, margin: numbe
     if (!best || (fits && (best.pixels < 0 || pixels < best.pixels * 0.98))) best = { columns, rows, pixels: fits ? pixels : -1 };
     if (fits && rows === 1) break;
   }
-  return { tiles: gridTiles(crop, best!.columns, best!.rows, margin), margin };
+  return { tiles: gridTiles(crop, best!.columns, best!.rows, margin, grid), margin };
 }
 
-function gridTiles(crop: { width: number; height: number }, columns: number, rows: number, margin: number): Tile[] {
-  const coreWidth = Math.ceil(crop.width / columns);
-  const coreHeight = Math.ceil(crop.height / rows);
+function gridTiles(crop: { width: number; height: number }, columns: number, rows: number, margin: number, grid: number): Tile[] {
+  const up = (v: number) => Math.ceil(v / grid) * grid;
+  const down = (v: number) => Math.floor(v / grid) * grid;
+  const coreWidth = up(Math.ceil(crop.width / columns));
+  const coreHeight = up(Math.ceil(crop.height / rows));
   const tiles: Tile[] = [];
   for (let r = 0; r < rows; r++) {
     for (let c = 0; c < columns; c++) {
@@ -51,10 +53,10 @@ function gridTiles(crop: { width: number; height: number }, columns: number, row
         height: Math.min(coreHeight, crop.height - r * coreHeight),
       };
       if (core.width <= 0 || core.height <= 0) continue;
-      const left = Math.max(0, core.left - margin);
-      const top = Math.max(0, core.top - margin);
-      const right = Math.min(crop.width, core.left + core.width + margin);
-      const bottom = Math.min(crop.height, core.top + core.height + margin);
+      const left = Math.max(0, down(core.left - margin));
+      const top = Math.max(0, down(core.top - margin));
+      const right = Math.min(crop.width, up(core.left + core.width + margin));
+      const bottom = Math.min(crop.height, up(core.top + core.height + margin));
       tiles.push({ core, outer: { left, top, width: right - left, height: bottom - top } });
     }
   }

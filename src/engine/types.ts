@@ -86,6 +86,11 @@ export interface OutputPlan {
   layerOrder: number[];
   /** Sub-stack composites to write (empty when slabs are off), each as its own layer above the frames. */
   slabs: SlabRange[];
+  /**
+   * Slab layers carry masks that, stacked with normal blending, reproduce the depth-map composite (the
+   * 'slabs' layer output, in place of frame layers); otherwise they are hidden extras without masks.
+   */
+  slabMasks: boolean;
   mode: FusionMode;
 }
 
@@ -95,8 +100,8 @@ export interface ResultSink {
   /** Aligned frame pixels and its layer mask (single channel) for one tile. Tiles of a frame may come in any order. */
   writeFrameTile(frame: number, rect: Rect, pixels: PixelBlock, mask: PixelBlock): Promise<void>;
   writeCompositeTile(rect: Rect, pixels: PixelBlock): Promise<void>;
-  /** One tile of slab `slab`'s composite (index into OutputPlan.slabs). */
-  writeSlabTile(slab: number, rect: Rect, pixels: PixelBlock): Promise<void>;
+  /** One tile of slab `slab`'s composite (index into OutputPlan.slabs), with its mask when the plan has slabMasks. */
+  writeSlabTile(slab: number, rect: Rect, pixels: PixelBlock, mask?: PixelBlock): Promise<void>;
   /** Depth map tile, 8-bit, 0 = first (near) frame, 255 = last (far) frame. */
   writeDepthTile(rect: Rect, depth: Uint8Array): Promise<void>;
   /** All tiles written. */

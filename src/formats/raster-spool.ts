@@ -22,6 +22,11 @@ export class RasterSpool {
     return new RasterSpool(handle, path, width, height, channels, bytesPerSample);
   }
 
+  /** Opens an existing spool for reading (another thread's view of a file this process wrote). */
+  static async open(path: string, width: number, height: number, channels: number, bytesPerSample: 1 | 2): Promise<RasterSpool> {
+    return new RasterSpool(await open(path, 'r'), path, width, height, channels, bytesPerSample);
+  }
+
   private get rowBytes(): number {
     return this.width * this.channels * this.bytesPerSample;
   }

@@ -29,12 +29,15 @@ export interface Kernels {
   interleaveU16(src: Ptr, pixels: number, components: number, component: number, dst: Ptr, scale: number, maxValue: number): void;
 
   /**
-   * Affine warp with Catmull-Rom bicubic (Keys a = -0.5) interpolation, clamp-to-edge sampling:
-   * dst(x, y) = src(m00*x + m01*y + m02, m10*x + m11*y + m12) for the dw x dh destination plane,
-   * sw x sh source plane.
+   * Affine warp with Catmull-Rom bicubic (Keys a = -0.5) interpolation, clamp-to-edge sampling, for a dw x dh
+   * destination plane whose top-left pixel sits at (dx, dy) and a sw x sh source plane whose top-left pixel
+   * sits at (sx, sy) (integers): dst(x, y) = src(u - sx, v - sy) with u = m00*(x+dx) + (m01*(y+dy) + m02),
+   * v likewise, evaluated in double precision in exactly that order, so a pixel's sample does not depend on
+   * which tile computes it.
    */
   warpAffineBicubic(src: Ptr, sw: number, sh: number, dst: Ptr, dw: number, dh: number,
-    m00: number, m01: number, m02: number, m10: number, m11: number, m12: number): void;
+    m00: number, m01: number, m02: number, m10: number, m11: number, m12: number,
+    dx: number, dy: number, sx: number, sy: number): void;
   /** As warpAffineBicubic with bilinear interpolation (used by alignment, where speed beats sharpness). */
   warpAffineBilinear(src: Ptr, sw: number, sh: number, dst: Ptr, dw: number, dh: number,
     m00: number, m01: number, m02: number, m10: number, m11: number, m12: number): void;
@@ -46,8 +49,9 @@ export interface Kernels {
    */
   convolveSeparable(src: Ptr, dst: Ptr, tmp: Ptr, w: number, h: number, weights: Ptr, radius: number): void;
   /**
-   * Box mean of (2r+1)x(2r+1) with reflect borders (r may exceed the plane: reflection repeats), separable,
-   * O(1) per pixel. dst may equal src; tmp must differ from both.
+   * Box mean of (2r+1)x(2r+1) with reflect borders (r may exceed the plane: reflection repeats), separable:
+   * each pass sums the 2r+1 taps directly, offset -r first, and scales by 1/(2r+1), so a pixel's value does not
+   * depend on where the plane starts. O(r) per pixel. dst may equal src; tmp must differ from both.
    */
   boxBlur(src: Ptr, dst: Ptr, tmp: Ptr, w: number, h: number, radius: number): void;
 

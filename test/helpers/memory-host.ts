@@ -44,6 +44,7 @@ export class MemorySink implements ResultSink {
   layers: Float32Array[] = [];
   masks: Float32Array[] = [];
   slabs: Float32Array[] = [];
+  slabMasks: Float32Array[] = [];
   composite?: Float32Array;
   depth?: Uint8Array;
   result?: StackResult;
@@ -57,6 +58,7 @@ export class MemorySink implements ResultSink {
     this.layers = Array.from({ length: n }, () => new Float32Array(width * height * plan.channels));
     this.masks = Array.from({ length: n }, () => new Float32Array(width * height));
     this.slabs = plan.slabs.map(() => new Float32Array(width * height * plan.channels).fill(NaN));
+    this.slabMasks = plan.slabs.map(() => new Float32Array(width * height).fill(NaN));
     this.composite = new Float32Array(width * height * plan.channels);
     this.depth = new Uint8Array(width * height);
     this.writes = new Uint8Array(width * height);
@@ -78,8 +80,9 @@ export class MemorySink implements ResultSink {
     this.put(this.masks[frame]!, rect, mask, 1);
   }
 
-  async writeSlabTile(slab: number, rect: Rect, pixels: PixelBlock): Promise<void> {
+  async writeSlabTile(slab: number, rect: Rect, pixels: PixelBlock, mask?: PixelBlock): Promise<void> {
     this.put(this.slabs[slab]!, rect, pixels, this.plan!.channels);
+    if (mask) this.put(this.slabMasks[slab]!, rect, mask, 1);
   }
 
   async writeCompositeTile(rect: Rect, pixels: PixelBlock): Promise<void> {
@@ -102,13 +105,12 @@ export class MemorySink implements ResultSink {
     this.aborted = true;
   }
 
-  /** Normal blending of the masked layers, bottom to top, as Photoshop shows them. */
-  blendLayers(): Float32Array {
+  /** Normal blending of the masked layers (frames, or slabs), bottom to top, as Photoshop shows them. */
+  blendLayers(which: 'frames' | 'slabs' = 'frames'): Float32Array {
     const { channels, layerOrder } = this.plan!;
     const out = new Float32Array(this.composite!.length);
-    for (const i of layerOrder) {
-      const layer = this.layers[i]!;
-      const mask = this.masks[i]!;
+    const stack = which === 'frames' ? layerOrder.map((i) => [this.layers[i]!, this.masks[i]!] as const) : this.slabs.map((s, j) => [s, this.slabMasks[j]!] as const);
+    for (const [layer, mask] of stack) {
       for (let p = 0; p < mask.length; p++) {
         const m = mask[p]!;
         for (let c = 0; c < channels; c++) out[p * channels + c] = m * layer[p * channels + c]! + (1 - m) * out[p * channels + c]!;

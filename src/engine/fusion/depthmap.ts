@@ -11,6 +11,7 @@ export const depthMapFusion: FusionMethod = {
   needsBlend: true,
   bytesPerPixel: () => 0,
   reach: () => 0,
+  tileGrid: () => 1,
   createTile: () => ({
     addFrame: () => undefined,
     composite: (blend) => blend!,

@@ -28,6 +28,8 @@ export interface FusionMethod {
   bytesPerPixel(channels: number): number;
   /** Tile margin this method's filters need, beyond the focus measure's. */
   reach(levels: number): number;
+  /** Tiles start at multiples of this (crop coordinates), so a tile computes exactly what the whole image would. */
+  tileGrid(levels: number): number;
   /** Pass 1 hands `addFrame` each frame's aligned colour planes; otherwise pass 1 reads luminance only. */
   readonly readsColour: boolean;
   /** The composite needs pass 2's depth-map blend. */

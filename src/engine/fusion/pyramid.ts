@@ -79,6 +79,7 @@ export const pyramidFusion: FusionMethod = {
   needsBlend: false,
   bytesPerPixel: (channels) => 4 * ((4 / 3) * (2 * channels + 1) + 2),
   reach: pyramidReach,
+  tileGrid: (levels) => 2 ** levels,
   createTile: ({ k, width, height, channels, levels }) => {
     const fusion = new PyramidFusion(k, width, height, channels, levels);
     return {

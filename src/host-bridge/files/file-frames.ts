@@ -84,7 +84,7 @@ function describeDepth(depth: string | undefined): string {
  */
 export class FileFrameSource implements FrameSource {
   readonly info: StackInfo;
-  private readonly spools = new Map<number, RasterSpool>();
+  private readonly spools = new Map<number, Promise<RasterSpool>>();
 
   constructor(private readonly files: ImageFileInfo[], private readonly tempDir: string) {
     this.info = {
@@ -117,15 +117,34 @@ export class FileFrameSource implements FrameSource {
     return this.info.bitDepth === 16 ? 65535 : 255;
   }
 
-  private async spool(frame: number): Promise<RasterSpool> {
-    const existing = this.spools.get(frame);
-    if (existing) return existing;
-    const full = await this.decode(frame, (img) => img);
-    const { width, height, channels, bitDepth } = this.info;
-    const spool = await RasterSpool.create(join(this.tempDir, `frame-${frame}.raw`), width, height, channels, bitDepth === 16 ? 2 : 1);
-    await spool.writeRect({ left: 0, top: 0, width, height }, full.data);
-    this.spools.set(frame, spool);
+  /**
+   * The frame's raw spool, decoded on first use; the next frame is decoded meanwhile, so tiles streaming frames
+   * in order (and worker threads, through spoolPath) rarely wait for a decode.
+   */
+  private spool(frame: number): Promise<RasterSpool> {
+    const spool = this.decodeToSpool(frame);
+    if (frame + 1 < this.info.frames.length) this.decodeToSpool(frame + 1).catch(() => undefined);
     return spool;
+  }
+
+  private decodeToSpool(frame: number): Promise<RasterSpool> {
+    let spool = this.spools.get(frame);
+    if (!spool) {
+      spool = (async () => {
+        const full = await this.decode(frame, (img) => img);
+        const { width, height, channels, bitDepth } = this.info;
+        const raw = await RasterSpool.create(join(this.tempDir, `frame-${frame}.raw`), width, height, channels, bitDepth === 16 ? 2 : 1);
+        await raw.writeRect({ left: 0, top: 0, width, height }, full.data);
+        return raw;
+      })();
+      this.spools.set(frame, spool);
+    }
+    return spool;
+  }
+
+  /** Where frame `frame`'s raw spool is, for worker threads that read it themselves. */
+  async spoolPath(frame: number): Promise<string> {
+    return (await this.spool(frame)).path;
   }
 
   private async decode(frame: number, shape: (img: Sharp) => Sharp): Promise<PixelBlock> {
@@ -144,7 +163,7 @@ export class FileFrameSource implements FrameSource {
   }
 
   async close(): Promise<void> {
-    for (const spool of this.spools.values()) await spool.close();
+    for (const spool of this.spools.values()) await (await spool.catch(() => undefined))?.close();
     this.spools.clear();
   }
 }

@@ -4,6 +4,7 @@ import sharp from 'sharp';
 import type { OutputPlan, PixelBlock, Rect, ResultSink, StackResult } from '../../engine/types.js';
 import { PsdWriter } from '../../formats/psd-writer.js';
 import { RasterSpool } from '../../formats/raster-spool.js';
+import { LAYER_NAMES } from '../layer-names.js';
 
 export interface FileOutputs {
   /** Layered PSD (or PSB when too large): aligned frames with masks, composite on top. */
@@ -27,6 +28,10 @@ export class FileSink implements ResultSink {
   private plan?: OutputPlan;
   private psd?: PsdWriter;
   private layerSpools = new Map<number, { pixels: RasterSpool; mask?: RasterSpool }>();
+  /** Per layer: the next row the PSD expects, and full-width bands that arrived before it. */
+  private readonly nextRow = new Map<number, number>();
+  private readonly waiting = new Map<number, Rect[]>();
+  private readonly layerQueue = new Map<number, Promise<void>>();
   private composite?: RasterSpool;
   private depth?: RasterSpool;
   private readonly pending: string[] = [];
@@ -51,8 +56,8 @@ export class FileSink implements ResultSink {
           depth: bitDepth,
           layers: [
             ...plan.layerOrder.map((i) => ({ name: layerName(this.frameNames[i]!), hasMask: true })),
-            ...plan.slabs.map((s) => ({ name: `Slab ${layerName(this.frameNames[s.first]!)}–${layerName(this.frameNames[s.last]!)}`, hasMask: false, hidden: true })),
-            { name: `Planewise composite (${plan.mode === 'pyramid' ? 'pyramid' : 'depth map'})`, hasMask: false },
+            ...plan.slabs.map((s) => ({ name: LAYER_NAMES.slab(layerName(this.frameNames[s.first]!), layerName(this.frameNames[s.last]!)), hasMask: plan.slabMasks, hidden: !plan.slabMasks })),
+            { name: LAYER_NAMES.composite(plan.mode), hasMask: false },
           ],
           format: 'auto',
           ...(this.iccProfile ? { iccProfile: this.iccProfile } : {}),
@@ -75,29 +80,70 @@ export class FileSink implements ResultSink {
     await this.writeLayerTile(this.plan!.layerOrder.indexOf(frame), rect, pixels, mask);
   }
 
-  async writeSlabTile(slab: number, rect: Rect, pixels: PixelBlock): Promise<void> {
-    await this.writeLayerTile(this.plan!.layerOrder.length + slab, rect, pixels);
+  async writeSlabTile(slab: number, rect: Rect, pixels: PixelBlock, mask?: PixelBlock): Promise<void> {
+    await this.writeLayerTile(this.plan!.layerOrder.length + slab, rect, pixels, mask);
   }
 
-  /** Full-width tiles go straight into the PSD; narrower ones wait in raw spools until finish(). */
-  private async writeLayerTile(layer: number, rect: Rect, pixels: PixelBlock, mask?: PixelBlock): Promise<void> {
+  /**
+   * Full-width tiles go straight into the PSD in row order; one that arrives early (worker threads finish tiles
+   * in any order) waits in the layer's spool until the rows above it are written. Narrower tiles all go through
+   * the spool and are written at finish().
+   */
+  private writeLayerTile(layer: number, rect: Rect, pixels: PixelBlock, mask?: PixelBlock): Promise<void> {
+    // One layer's tiles are handled one at a time: concurrent tiles must not race on its next row and spool.
+    const done = (this.layerQueue.get(layer) ?? Promise.resolve()).then(() => this.placeLayerTile(layer, rect, pixels, mask));
+    this.layerQueue.set(layer, done.catch(() => undefined));
+    return done;
+  }
+
+  private async placeLayerTile(layer: number, rect: Rect, pixels: PixelBlock, mask?: PixelBlock): Promise<void> {
     if (!this.psd) return;
-    if (this.fullWidth(rect)) {
+    const next = this.nextRow.get(layer) ?? 0;
+    if (this.fullWidth(rect) && rect.top === next) {
       await this.psd.writeLayerBand(layer, rect.top, pixels.data, mask?.data);
+      await this.flushWaiting(layer, rect.top + rect.height);
       return;
     }
+    const spool = await this.layerSpool(layer, Boolean(mask));
+    await spool.pixels.writeRect(rect, pixels.data);
+    if (mask) await spool.mask!.writeRect(rect, mask.data);
+    if (this.fullWidth(rect)) this.waiting.set(layer, [...(this.waiting.get(layer) ?? []), rect]);
+  }
+
+  /** Writes the layer's spooled full-width bands that continue at `row`, in order. */
+  private async flushWaiting(layer: number, row: number): Promise<void> {
+    const waiting = this.waiting.get(layer) ?? [];
+    for (let band = waiting.find((r) => r.top === row); band; band = waiting.find((r) => r.top === row)) {
+      const spool = this.layerSpools.get(layer)!;
+      await this.psd!.writeLayerBand(layer, band.top, await spool.pixels.readRect(band), spool.mask ? await spool.mask.readRect(band) : undefined);
+      waiting.splice(waiting.indexOf(band), 1);
+      row = band.top + band.height;
+    }
+    this.nextRow.set(layer, row);
+    if (waiting.length === 0) {
+      this.waiting.delete(layer);
+      // Every band went out in order: the spool (if any) holds nothing finish() must write.
+      const spool = this.layerSpools.get(layer);
+      if (spool && row === this.plan!.crop.height) {
+        await spool.pixels.close();
+        await spool.mask?.close();
+        this.layerSpools.delete(layer);
+      }
+    }
+  }
+
+  private async layerSpool(layer: number, withMask: boolean): Promise<{ pixels: RasterSpool; mask?: RasterSpool }> {
     let spool = this.layerSpools.get(layer);
     if (!spool) {
       const { crop, channels, bitDepth } = this.plan!;
       const bytes = bitDepth === 16 ? 2 : 1;
       spool = {
         pixels: await RasterSpool.create(join(this.tempDir, `layer-${layer}.raw`), crop.width, crop.height, channels, bytes),
-        ...(mask ? { mask: await RasterSpool.create(join(this.tempDir, `mask-${layer}.raw`), crop.width, crop.height, 1, bytes) } : {}),
+        ...(withMask ? { mask: await RasterSpool.create(join(this.tempDir, `mask-${layer}.raw`), crop.width, crop.height, 1, bytes) } : {}),
       };
       this.layerSpools.set(layer, spool);
     }
-    await spool.pixels.writeRect(rect, pixels.data);
-    if (mask) await spool.mask!.writeRect(rect, mask.data);
+    return spool;
   }
 
   async writeCompositeTile(rect: Rect, pixels: PixelBlock): Promise<void> {

@@ -1,5 +1,5 @@
 import { mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, extname, join } from 'node:path';
 import { stackFrames } from '../../engine/pipeline.js';
 import { cancelTokenFrom } from '../../engine/progress.js';
@@ -8,6 +8,7 @@ import type { Kernels } from '../../wasm/kernels.js';
 import { InputError, type FrameEntry, type StackHost, type StackRequest } from '../index.js';
 import { FileFrameSource, probeImages } from './file-frames.js';
 import { COMPOSITE_EXTENSIONS, FileSink, type FileOutputs } from './file-sink.js';
+import { TilePool } from './tile-pool.js';
 
 export * from '../index.js';
 export type { FileOutputs } from './file-sink.js';
@@ -52,11 +53,17 @@ export function validateOutputs(outputs: FileOutputs): void {
 }
 
 /** The files host: image files in, PSD / composite / depth map / transforms out. */
+export interface FileHostOptions {
+  /** Worker threads fusing tiles; 1 fuses on the calling thread. Default: every core. */
+  threads?: number;
+}
+
 export class FileHost implements StackHost {
   constructor(
     private readonly inputs: string[],
     private readonly outputs: FileOutputs,
     private readonly kernels: Kernels,
+    private readonly options: FileHostOptions = {},
   ) {}
 
   async listFrames(): Promise<FrameEntry[]> {
@@ -75,16 +82,22 @@ export class FileHost implements StackHost {
     const temp = await mkdtemp(join(tmpdir(), 'planewise-'));
     const source = new FileFrameSource(infos, temp);
     const sink = new FileSink(this.outputs, temp, infos.map((i) => i.name), source.iccProfile);
+    const threads = Math.max(1, Math.floor(this.options.threads ?? availableParallelism()));
+    const pool = threads > 1 ? await TilePool.start(threads, this.kernels.kind, source.info, source) : undefined;
     try {
-      return await stackFrames(source, sink, this.kernels, {
+      const result = await stackFrames(source, sink, this.kernels, {
         ...request.options,
         // Without a layered document there is nothing to put layers in, so the run skips making them.
         ...(this.outputs.psd ? {} : { layers: 'none' as const }),
         depthMap: Boolean(this.outputs.depth),
         ...(request.onProgress ? { onProgress: request.onProgress } : {}),
         ...(request.signal ? { cancel: cancelTokenFrom(request.signal) } : {}),
+        ...(pool ? { tileRunner: pool } : {}),
       });
+      if (pool) result.arenaPeakBytes = Math.max(result.arenaPeakBytes, pool.arenaPeakBytes);
+      return result;
     } finally {
+      await pool?.close();
       await source.close();
       await rm(temp, { recursive: true, force: true });
     }

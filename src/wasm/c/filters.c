@@ -9,7 +9,8 @@ static void convolve_rows(const float *restrict src, float *restrict dst, int w,
     float *d = dst + (long)y * w;
     int lo = radius < w ? radius : w, hi = w - radius > lo ? w - radius : lo;
     for (int x = 0; x < w; x++) {
-      if (x >= lo && x < hi) continue;
+      if (x == lo) x = hi; /* the interior is done below, vectorised */
+      if (x >= w) break;
       float acc = weights[0] * s[x];
       for (int k = 1; k <= radius; k++) acc += weights[k] * (s[reflect_index(x - k, w)] + s[reflect_index(x + k, w)]);
       d[x] = acc;
@@ -43,20 +44,47 @@ void convolve_separable(const float *src, float *dst, float *tmp, int w, int h, 
   convolve_columns(tmp, dst, w, h, weights, radius);
 }
 
-static void box_line(const float *src, float *dst, int n, int stride, int r) {
-  double sum = 0.0;
-  double norm = 1.0 / (2 * r + 1);
-  for (int k = -r; k <= r; k++) sum += src[(long)reflect_index(k, n) * stride];
-  for (int i = 0; i < n; i++) {
-    dst[(long)i * stride] = (float)(sum * norm);
-    sum += src[(long)reflect_index(i + r + 1, n) * stride] - src[(long)reflect_index(i - r, n) * stride];
+/* Box mean as direct sums of the 2r+1 taps in a fixed order (offset -r first), in float: every pixel's value
+   depends only on its neighbours, never on where the row or column starts, so tiles agree with the whole image
+   bit for bit (a running sum would carry rounding along the row). Both passes run along rows and vectorise. */
+static void box_rows(const float *restrict src, float *restrict dst, int w, int h, int r, float norm) {
+  for (int y = 0; y < h; y++) {
+    const float *s = src + (long)y * w;
+    float *d = dst + (long)y * w;
+    int lo = r < w ? r : w, hi = w - r > lo ? w - r : lo;
+    for (int x = 0; x < w; x++) {
+      if (x == lo) x = hi; /* the interior is done below, vectorised */
+      if (x >= w) break;
+      float acc = s[reflect_index(x - r, w)];
+      for (int k = -r + 1; k <= r; k++) acc += s[reflect_index(x + k, w)];
+      d[x] = acc * norm;
+    }
+    for (int x = lo; x < hi; x++) d[x] = s[x - r];
+    for (int k = -r + 1; k <= r; k++) {
+      for (int x = lo; x < hi; x++) d[x] += s[x + k];
+    }
+    for (int x = lo; x < hi; x++) d[x] *= norm;
+  }
+}
+
+static void box_columns(const float *restrict src, float *restrict dst, int w, int h, int r, float norm) {
+  for (int y = 0; y < h; y++) {
+    float *d = dst + (long)y * w;
+    const float *first = src + (long)reflect_index(y - r, h) * w;
+    for (int x = 0; x < w; x++) d[x] = first[x];
+    for (int k = -r + 1; k <= r; k++) {
+      const float *s = src + (long)reflect_index(y + k, h) * w;
+      for (int x = 0; x < w; x++) d[x] += s[x];
+    }
+    for (int x = 0; x < w; x++) d[x] *= norm;
   }
 }
 
 EXPORT(box_blur)
 void box_blur(const float *src, float *dst, float *tmp, int w, int h, int radius) {
-  for (int y = 0; y < h; y++) box_line(src + (long)y * w, tmp + (long)y * w, w, 1, radius);
-  for (int x = 0; x < w; x++) box_line(tmp + x, dst + x, h, w, radius);
+  float norm = 1.0f / (float)(2 * radius + 1);
+  box_rows(src, tmp, w, h, radius, norm);
+  box_columns(tmp, dst, w, h, radius, norm);
 }
 
 EXPORT(gradient)
@@ -79,10 +107,13 @@ void laplacian_energy(const float *restrict src, float *restrict dst, int w, int
     const float *down = src + (long)reflect_index(y + 1, h) * w;
     const float *row = src + (long)y * w;
     float *d = dst + (long)y * w;
-    for (int x = 0; x < w; x++) {
-      float left = row[x > 0 ? x - 1 : reflect_index(x - 1, w)];
-      float right = row[x < w - 1 ? x + 1 : reflect_index(x + 1, w)];
-      float l = left + right + up[x] + down[x] - 4.0f * row[x];
+    /* Interior columns without index arithmetic, so the loop vectorises; the two edge columns reflect. */
+    for (int x = 1; x < w - 1; x++) {
+      float l = row[x - 1] + row[x + 1] + up[x] + down[x] - 4.0f * row[x];
+      d[x] = l * l;
+    }
+    for (int x = 0; x < w; x += (w > 1 ? w - 1 : 1)) {
+      float l = row[reflect_index(x - 1, w)] + row[reflect_index(x + 1, w)] + up[x] + down[x] - 4.0f * row[x];
       d[x] = l * l;
     }
   }

@@ -1,6 +1,9 @@
 /* Gaussian/Laplacian pyramid steps with the [1 4 6 4 1]/16 kernel, reflect borders. Both work row by row
    through a static row buffer: a vertical pass that vectorises, then the horizontal pass. */
 #include "kernels.h"
+#ifdef __wasm_simd128__
+#include <wasm_simd128.h>
+#endif
 
 static const float B[3] = {6.0f / 16.0f, 4.0f / 16.0f, 1.0f / 16.0f};
 
@@ -51,19 +54,34 @@ void pyr_up_add(const float *restrict src, int w, int h, float *restrict dst, fl
       const float *s = src + (long)yy * sw;
       for (int x = 0; x < sw; x++) row[x] += wj * s[x];
     }
-    /* Horizontal: even fine x takes coarse x/2-1, x/2, x/2+1 (1/8, 3/4, 1/8); odd x the two neighbours (1/2, 1/2). */
+    /* Horizontal: even fine x takes coarse x/2-1, x/2, x/2+1 (1/8, 3/4, 1/8); odd x the two neighbours (1/2, 1/2).
+       The interior runs over coarse positions in pairs without branches; the two columns at each end reflect. */
     float *d = dst + (long)y * w;
+    const float e0 = 2.0f * B[0], e2 = 2.0f * B[2], o1 = 2.0f * B[1];
+    int cend = (w - 4) / 2; /* last c with 2c + 3 < w */
+    int c = 1;
+#ifdef __wasm_simd128__
+    /* Four coarse positions give eight fine pixels: evens and odds computed in lanes, then interleaved. */
+    v128_t ve0 = wasm_f32x4_splat(e0), ve2 = wasm_f32x4_splat(e2), vo1 = wasm_f32x4_splat(o1), vs = wasm_f32x4_splat(sign);
+    for (; c + 3 <= cend; c += 4) {
+      v128_t left = wasm_v128_load(row + c - 1), mid = wasm_v128_load(row + c), right = wasm_v128_load(row + c + 1);
+      v128_t even = wasm_f32x4_mul(vs, wasm_f32x4_add(wasm_f32x4_mul(ve2, wasm_f32x4_add(left, right)), wasm_f32x4_mul(ve0, mid)));
+      v128_t odd = wasm_f32x4_mul(vs, wasm_f32x4_mul(vo1, wasm_f32x4_add(mid, right)));
+      float *out = d + 2 * c;
+      wasm_v128_store(out, wasm_f32x4_add(wasm_v128_load(out), wasm_i32x4_shuffle(even, odd, 0, 4, 1, 5)));
+      wasm_v128_store(out + 4, wasm_f32x4_add(wasm_v128_load(out + 4), wasm_i32x4_shuffle(even, odd, 2, 6, 3, 7)));
+    }
+#endif
+    for (; c <= cend; c++) {
+      d[2 * c] += sign * (e2 * (row[c - 1] + row[c + 1]) + e0 * row[c]);
+      d[2 * c + 1] += sign * (o1 * (row[c] + row[c + 1]));
+    }
     for (int x = 0; x < w; x++) {
-      float acc;
-      if (x >= 2 && x + 2 < w) {
-        int c = x >> 1;
-        acc = (x & 1) ? 2.0f * B[1] * (row[c] + row[c + 1]) : 2.0f * B[2] * (row[c - 1] + row[c + 1]) + 2.0f * B[0] * row[c];
-      } else {
-        acc = 0.0f;
-        for (int i = 0; i < 5; i++) {
-          int xx = stuffed(x + i - 2, w);
-          if (xx >= 0) acc += 2.0f * B[i < 2 ? 2 - i : i - 2] * row[xx];
-        }
+      if (x >= 2 && x <= 2 * cend + 1) continue;
+      float acc = 0.0f;
+      for (int i = 0; i < 5; i++) {
+        int xx = stuffed(x + i - 2, w);
+        if (xx >= 0) acc += 2.0f * B[i < 2 ? 2 - i : i - 2] * row[xx];
       }
       d[x] += sign * acc;
     }

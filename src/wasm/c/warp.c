@@ -60,11 +60,11 @@ static inline float bicubic_at(const float *src, int sw, int sh, double u, doubl
 /* Four neighbouring output pixels at once when all their taps are inside the source: weights and sums in
    f32x4 lanes (one lane per pixel), taps gathered per lane. Same arithmetic order as bicubic_at, and wasm
    has no fused multiply-add, so both builds give identical results. Returns 0 when a lane is at the border. */
-static inline int bicubic4(const float *src, int sw, int sh, int x, double ub, double vb, double m00, double m10, float *out) {
+static inline int bicubic4(const float *src, int sw, int sh, int x, double ub, double vb, double m00, double m10, int sx, int sy, float *out) {
   int x0[4], y0[4];
   float tx[4], ty[4];
   for (int l = 0; l < 4; l++) {
-    double u = m00 * (x + l) + ub, v = m10 * (x + l) + vb;
+    double u = (m00 * (x + l) + ub) - sx, v = (m10 * (x + l) + vb) - sy;
     double fu = floor_(u), fv = floor_(v);
     x0[l] = (int)fu;
     y0[l] = (int)fv;
@@ -83,9 +83,21 @@ static inline int bicubic4(const float *src, int sw, int sh, int x, double ub, d
     w[2] = wasm_f32x4_add(wasm_f32x4_add(wasm_f32x4_mul(wasm_f32x4_splat(-1.5f), t3), wasm_f32x4_mul(wasm_f32x4_splat(2.0f), t2)), wasm_f32x4_mul(half, t));
     w[3] = wasm_f32x4_sub(wasm_f32x4_mul(half, t3), wasm_f32x4_mul(half, t2));
   }
+  v128_t acc = wasm_f32x4_splat(0.0f);
+  if (y0[1] == y0[0] && y0[2] == y0[0] && y0[3] == y0[0] && x0[1] == x0[0] + 1 && x0[2] == x0[0] + 2 && x0[3] == x0[0] + 3) {
+    /* The usual case for a near-identity warp: the four pixels' taps are consecutive in each source row, so tap
+       i of all four lanes is one unaligned vector load. Same products and sums as the gather below. */
+    const float *row = src + (long)(y0[0] - 1) * sw + (x0[0] - 1);
+    for (int j = 0; j < 4; j++, row += sw) {
+      v128_t sum = wasm_f32x4_mul(wx[0], wasm_v128_load(row));
+      for (int i = 1; i < 4; i++) sum = wasm_f32x4_add(sum, wasm_f32x4_mul(wx[i], wasm_v128_load(row + i)));
+      acc = wasm_f32x4_add(acc, wasm_f32x4_mul(wy[j], sum));
+    }
+    wasm_v128_store(out, acc);
+    return 1;
+  }
   const float *r[4];
   for (int l = 0; l < 4; l++) r[l] = src + (long)(y0[l] - 1) * sw + (x0[l] - 1);
-  v128_t acc = wasm_f32x4_splat(0.0f);
   for (int j = 0; j < 4; j++) {
     v128_t row = wasm_f32x4_mul(wx[0], wasm_f32x4_make(r[0][0], r[1][0], r[2][0], r[3][0]));
     for (int i = 1; i < 4; i++) row = wasm_f32x4_add(row, wasm_f32x4_mul(wx[i], wasm_f32x4_make(r[0][i], r[1][i], r[2][i], r[3][i])));
@@ -97,20 +109,24 @@ static inline int bicubic4(const float *src, int sw, int sh, int x, double ub, d
 }
 #endif
 
+/* Coordinates are formed from absolute positions (the destination's origin dx, dy added before the matrix,
+   the source's origin sx, sy subtracted after it, exactly), so a pixel samples the same point whatever tile
+   or band it is computed in: tiled results stay bit-identical to untiled ones. */
 EXPORT(warp_affine_bicubic)
 void warp_affine_bicubic(const float *src, int sw, int sh, float *dst, int dw, int dh,
-                         double m00, double m01, double m02, double m10, double m11, double m12) {
+                         double m00, double m01, double m02, double m10, double m11, double m12,
+                         int dx, int dy, int sx, int sy) {
   for (int y = 0; y < dh; y++) {
-    double ub = m01 * y + m02, vb = m11 * y + m12;
+    double ub = m01 * (y + dy) + m02, vb = m11 * (y + dy) + m12;
     float *d = dst + (long)y * dw;
     int x = 0;
 #ifdef __wasm_simd128__
     for (; x + 4 <= dw; x += 4) {
-      if (!bicubic4(src, sw, sh, x, ub, vb, m00, m10, d + x)) {
-        for (int l = 0; l < 4; l++) d[x + l] = bicubic_at(src, sw, sh, m00 * (x + l) + ub, m10 * (x + l) + vb);
+      if (!bicubic4(src, sw, sh, x + dx, ub, vb, m00, m10, sx, sy, d + x)) {
+        for (int l = 0; l < 4; l++) d[x + l] = bicubic_at(src, sw, sh, (m00 * (x + l + dx) + ub) - sx, (m10 * (x + l + dx) + vb) - sy);
       }
     }
 #endif
-    for (; x < dw; x++) d[x] = bicubic_at(src, sw, sh, m00 * x + ub, m10 * x + vb);
+    for (; x < dw; x++) d[x] = bicubic_at(src, sw, sh, (m00 * (x + dx) + ub) - sx, (m10 * (x + dx) + vb) - sy);
   }
 }

@@ -53,20 +53,19 @@ function convolvePass(src: Float32Array, dst: Float32Array, w: number, h: number
   }
 }
 
+/** Direct sum of the 2r+1 taps, offset -r first (the C kernel's order), then the mean. */
 function boxPass(src: Float32Array, dst: Float32Array, w: number, h: number, r: number, horizontal: boolean): void {
   const n = horizontal ? w : h;
   const lines = horizontal ? h : w;
-  const line = new Float64Array(n);
-  const norm = 1 / (2 * r + 1);
+  const line = new Float32Array(n);
+  const norm = Math.fround(1 / (2 * r + 1));
   for (let l = 0; l < lines; l++) {
     const at = (i: number) => (horizontal ? l * w + i : i * w + l);
     for (let i = 0; i < n; i++) line[i] = src[at(i)]!;
-    // Running sum over the reflected sequence.
-    let sum = 0;
-    for (let k = -r; k <= r; k++) sum += line[reflect(k, n)]!;
     for (let i = 0; i < n; i++) {
+      let sum = 0;
+      for (let k = -r; k <= r; k++) sum += line[reflect(i + k, n)]!;
       dst[at(i)] = sum * norm;
-      sum += line[reflect(i + r + 1, n)]! - line[reflect(i - r, n)]!;
     }
   }
 }

@@ -8,13 +8,13 @@ export function warpKernels(arena: Arena): Pick<Kernels, 'warpAffineBicubic' | '
   const wy = new Float64Array(4);
 
   function warp(bicubic: boolean, src: Ptr, sw: number, sh: number, dst: Ptr, dw: number, dh: number,
-    m00: number, m01: number, m02: number, m10: number, m11: number, m12: number): void {
+    m00: number, m01: number, m02: number, m10: number, m11: number, m12: number, dx = 0, dy = 0, sx = 0, sy = 0): void {
     const s = arena.f32(src, sw * sh);
     const d = arena.f32(dst, dw * dh);
     for (let y = 0; y < dh; y++) {
       for (let x = 0; x < dw; x++) {
-        const u = m00 * x + m01 * y + m02;
-        const v = m10 * x + m11 * y + m12;
+        const u = (m00 * (x + dx) + (m01 * (y + dy) + m02)) - sx;
+        const v = (m10 * (x + dx) + (m11 * (y + dy) + m12)) - sy;
         if (!bicubic) {
           d[y * dw + x] = sampleBilinear(s, sw, sh, u, v);
           continue;
@@ -35,8 +35,8 @@ export function warpKernels(arena: Arena): Pick<Kernels, 'warpAffineBicubic' | '
   }
 
   return {
-    warpAffineBicubic(src, sw, sh, dst, dw, dh, m00, m01, m02, m10, m11, m12) {
-      warp(true, src, sw, sh, dst, dw, dh, m00, m01, m02, m10, m11, m12);
+    warpAffineBicubic(src, sw, sh, dst, dw, dh, m00, m01, m02, m10, m11, m12, dx, dy, sx, sy) {
+      warp(true, src, sw, sh, dst, dw, dh, m00, m01, m02, m10, m11, m12, dx, dy, sx, sy);
     },
     warpAffineBilinear(src, sw, sh, dst, dw, dh, m00, m01, m02, m10, m11, m12) {
       warp(false, src, sw, sh, dst, dw, dh, m00, m01, m02, m10, m11, m12);

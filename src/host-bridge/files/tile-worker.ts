@@ -1,0 +1,81 @@
+// A fusion worker: its own wasm instance and arena, fusing the tiles the main thread hands it. Frames come
+// from the raw spools the main thread decodes; results go back through the main thread's sink.
+import * as Comlink from 'comlink';
+import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
+import { parentPort } from 'node:worker_threads';
+import { fullScale } from '../../engine/pixel-format.js';
+import { StageClock, type StageSeconds } from '../../engine/profile.js';
+import { fuseTile, type TileJob, type TileOutput } from '../../engine/tile-fusion.js';
+import type { FrameSource, PixelBlock, ReadRequest, StackInfo } from '../../engine/types.js';
+import { RasterSpool } from '../../formats/raster-spool.js';
+import type { Kernels, KernelKind } from '../../wasm/kernels.js';
+import { loadNodeKernels } from './node-kernels.js';
+
+/** What a worker asks of the main thread while it fuses a tile. */
+export interface TileHost extends TileOutput {
+  /** Path of frame `frame`'s raw spool, decoded on demand. */
+  spoolPath(frame: number): Promise<string>;
+  /** After each frame of each pass: progress, and a rejection when the run is cancelled. */
+  step(frame: number, what: string): Promise<void>;
+}
+
+export interface TileWorkerApi {
+  init(kernels: KernelKind | undefined, info: StackInfo): Promise<KernelKind>;
+  fuse(job: TileJob, host: TileHost): Promise<{ profile: StageSeconds; arenaPeakBytes: number }>;
+  close(): Promise<void>;
+}
+
+/** Frames by rectangle from the spools (workers never need the downscaled reads: alignment is done). */
+class SpoolSource implements FrameSource {
+  private readonly spools = new Map<number, Promise<RasterSpool>>();
+  host?: TileHost;
+
+  constructor(readonly info: StackInfo) {}
+
+  async read(frame: number, request: ReadRequest = {}): Promise<PixelBlock> {
+    const { width, height, channels, bitDepth } = this.info;
+    const rect = request.rect ?? { left: 0, top: 0, width, height };
+    let spool = this.spools.get(frame);
+    if (!spool) {
+      spool = this.host!.spoolPath(frame).then((path) => RasterSpool.open(path, width, height, channels, bitDepth === 16 ? 2 : 1));
+      this.spools.set(frame, spool);
+    }
+    const data = await (await spool).readRect(rect);
+    return { width: rect.width, height: rect.height, channels, data, maxValue: fullScale(bitDepth) };
+  }
+
+  async close(): Promise<void> {
+    for (const spool of this.spools.values()) await (await spool).close();
+    this.spools.clear();
+  }
+}
+
+let kernels: Kernels | undefined;
+let source: SpoolSource | undefined;
+
+const api: TileWorkerApi = {
+  async init(kind, info) {
+    kernels = await loadNodeKernels(kind);
+    source = new SpoolSource(info);
+    return kernels.kind;
+  },
+  async fuse(job, host) {
+    source!.host = host;
+    const clock = new StageClock();
+    // Pixel blocks cross to the main thread by transfer, not copy.
+    const moved = (block: PixelBlock) => Comlink.transfer(block, [block.data.buffer]);
+    const output: TileOutput = {
+      writeFrameTile: (frame, rect, pixels, mask) => host.writeFrameTile(frame, rect, moved(pixels), moved(mask)),
+      writeCompositeTile: (rect, pixels) => host.writeCompositeTile(rect, moved(pixels)),
+      writeSlabTile: (slab, rect, pixels, mask) => host.writeSlabTile(slab, rect, moved(pixels), mask && moved(mask)),
+      writeDepthTile: (rect, depth) => host.writeDepthTile(rect, Comlink.transfer(depth, [depth.buffer])),
+    };
+    await fuseTile(source!, output, kernels!, job, (frame, what) => host.step(frame, what), clock);
+    return { profile: clock.seconds, arenaPeakBytes: kernels!.arena.peak };
+  },
+  async close() {
+    await source?.close();
+  },
+};
+
+Comlink.expose(api, nodeEndpoint(parentPort!));
