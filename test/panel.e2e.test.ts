@@ -106,8 +106,8 @@ describe('panel in a real browser against the fake Photoshop', () => {
       const group = doc.layers[0]!;
       return { group: group.name, children: Array.from(group.layers ?? [], (l) => l.name), history: fake.historyStates(), leaks: fake.liveImageData() };
     });
-    expect(layers.group).toMatch(/^Planewise focus stack \(depth map\)/);
-    expect(layers.children).toEqual(['Planewise composite', ...['pcb_006', 'pcb_005', 'pcb_004', 'pcb_003', 'pcb_002', 'pcb_001'].map((n) => `${n} (aligned)`)]);
+    expect(layers.group).toBe('Planewise focus stack');
+    expect(layers.children).toEqual(['Planewise composite (depth map)', ...['pcb_006', 'pcb_005', 'pcb_004', 'pcb_003', 'pcb_002', 'pcb_001'].map((n) => `${n} (aligned)`)]);
     expect(layers.history).toEqual(['Open', 'Planewise focus stack']);
     expect(layers.leaks).toBe(0);
 
@@ -123,9 +123,9 @@ describe('panel in a real browser against the fake Photoshop', () => {
     const worst = await page.evaluate(() => {
       const fake = (window as unknown as HarnessWindow).harness.fake;
       const withComposite = fake.render().data;
-      fake.findLayerByName('Planewise composite')!.visible = false; // direct data edit, as a user toggling the eye
+      fake.findLayerByName('Planewise composite (depth map)')!.visible = false; // direct data edit, as a user toggling the eye
       const masksOnly = fake.render().data;
-      fake.findLayerByName('Planewise composite')!.visible = true;
+      fake.findLayerByName('Planewise composite (depth map)')!.visible = true;
       let w = 0;
       for (let i = 0; i < withComposite.length; i++) w = Math.max(w, Math.abs(withComposite[i]! - masksOnly[i]!));
       return w;

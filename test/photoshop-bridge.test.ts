@@ -69,14 +69,14 @@ describe('Photoshop bridge against the fake Photoshop', () => {
       expect(after.layers.slice(1)).toEqual(before.layers);
       const group = resultGroup(ps);
       const names = [...group.layers!].map((l) => l.name);
-      expect(names).toEqual(['Planewise composite', 'frame 5 (aligned)', 'frame 4 (aligned)', 'frame 3 (aligned)', 'frame 2 (aligned)', 'frame 1 (aligned)']);
+      expect(names).toEqual(['Planewise composite (depth map)', 'frame 5 (aligned)', 'frame 4 (aligned)', 'frame 3 (aligned)', 'frame 2 (aligned)', 'frame 1 (aligned)']);
 
       const engine = await engineComposite(stack, bits, 'depthmap');
       expect(engine.result.crop).toEqual(result.crop);
       // What the user sees equals the engine's composite…
       expect(worstDifference(ps, engine.sink.composite!, result.crop, stack.width)).toBeLessThanOrEqual(1 / 255);
       // …and with the composite layer hidden, the masked frames alone reproduce it.
-      ps.findLayerByName('Planewise composite')!.visible = false;
+      ps.findLayerByName('Planewise composite (depth map)')!.visible = false;
       expect(worstDifference(ps, engine.sink.composite!, result.crop, stack.width)).toBeLessThanOrEqual(1 / 255 + 1e-6);
     });
   }
@@ -91,12 +91,35 @@ describe('Photoshop bridge against the fake Photoshop', () => {
     expect(worstDifference(ps, engine.sink.composite!, result.crop, stack.width)).toBeLessThanOrEqual(1 / 255);
     const group = resultGroup(ps);
     const names = [...group.layers!].map((l) => l.name);
-    expect(names.slice(0, 4)).toEqual(['Planewise depth map (near = black)', 'Planewise composite', 'Slab pcb_004–pcb_007', 'Slab pcb_001–pcb_004']);
+    expect(names.slice(0, 4)).toEqual(['Planewise depth map (near = black)', 'Planewise composite (pyramid)', 'Slab pcb_004–pcb_007', 'Slab pcb_001–pcb_004']);
     expect(ps.findLayerByName('Slab pcb_001–pcb_004')!.visible).toBe(false);
     expect(ps.findLayerByName('Planewise depth map (near = black)')!.visible).toBe(false);
     expect(ps.findLayerByName('pcb_001')!.visible).toBe(false);
     expect(ps.historyStates()).toHaveLength(2);
     expect(ps.liveImageData()).toBe(0);
+  });
+
+  it('layers "slabs": masked slab layers in place of the frames reproduce the composite, and re-composite uses them', async () => {
+    const stack = syntheticDocument({ width: 96, height: 72, frames: 6, seed: 11, maxBlur: 2 });
+    const { ps } = stack;
+    const result = await new PhotoshopHost(ps.module, await kernels()).stack({ options: { mode: 'depthmap', layers: 'slabs', slabSize: 2 } });
+    const names = [...resultGroup(ps).layers!].map((l) => l.name);
+    expect(names).toEqual(['Planewise composite (depth map)', 'Slab frame 5–frame 6', 'Slab frame 3–frame 4', 'Slab frame 1–frame 2']);
+    expect(names.slice(1).every((n) => ps.findLayerByName(n)!.visible && ps.findLayerByName(n)!.mask)).toBe(true);
+    const engine = await engineComposite(stack, 8, 'depthmap');
+    expect(worstDifference(ps, engine.sink.composite!, result.crop, stack.width)).toBeLessThanOrEqual(1 / 255);
+    ps.findLayerByName('Planewise composite (depth map)')!.visible = false;
+    expect(worstDifference(ps, engine.sink.composite!, result.crop, stack.width)).toBeLessThanOrEqual(2 / 255);
+    ps.findLayerByName('Planewise composite (depth map)')!.visible = true;
+    // Paint one slab out: re-composite follows the masks.
+    ps.findLayerByName('Slab frame 3–frame 4')!.mask!.fill(0);
+    await recomposite(ps.module);
+    const withComposite = ps.render().data;
+    ps.findLayerByName('Planewise composite (depth map)')!.visible = false;
+    const masksOnly = ps.render().data;
+    let worst = 0;
+    for (let i = 0; i < withComposite.length; i++) worst = Math.max(worst, Math.abs(withComposite[i]! - masksOnly[i]!));
+    expect(worst).toBeLessThanOrEqual(1 / 255 + 1e-6);
   });
 
   it('cancel at any point (first call, reading, writing, last call) leaves the document exactly as it was', async () => {
@@ -248,7 +271,7 @@ describe('Photoshop bridge against the fake Photoshop', () => {
   });
 
   describe('result layers land in place whatever Photoshop does with new layers', () => {
-    const expected = ['Planewise composite', 'frame 3 (aligned)', 'frame 2 (aligned)', 'frame 1 (aligned)'];
+    const expected = ['Planewise composite (depth map)', 'frame 3 (aligned)', 'frame 2 (aligned)', 'frame 1 (aligned)'];
     it('new layers and groups land above the active layer, which sits in a group of the user\'s', async () => {
       const { ps } = syntheticDocument({
         width: 64, height: 48, frames: 3, seed: 5, quirks: { newLayersAboveActive: true },
@@ -293,7 +316,7 @@ describe('Photoshop bridge against the fake Photoshop', () => {
     await recomposite(ps.module);
     expect(ps.historyStates().at(-1)).toBe('Planewise re-composite');
     const withComposite = ps.render().data;
-    ps.findLayerByName('Planewise composite')!.visible = false;
+    ps.findLayerByName('Planewise composite (depth map)')!.visible = false;
     const masksOnly = ps.render().data;
     let worst = 0;
     for (let i = 0; i < withComposite.length; i++) worst = Math.max(worst, Math.abs(withComposite[i]! - masksOnly[i]!));
@@ -342,6 +365,8 @@ describe('Photoshop bridge against the fake Photoshop', () => {
     expect(documentGrowth(canvas, 40, frames, { depthLayer: false })).toBe(24e6 * 2 * (40 * 5 + 4));
     expect(documentGrowth(canvas, 40, compositeOnly, { depthLayer: true })).toBe(24e6 * 2 * 8);
     expect(documentGrowth(canvas, 40, { ...frames, slabSize: 10, slabOverlap: 1 }, { depthLayer: false })).toBe(24e6 * 2 * (40 * 5 + 5 * 4 + 4));
+    // 'slabs': about ten masked slabs (4 frames each for 40) in place of the frames.
+    expect(documentGrowth(canvas, 40, { ...frames, layers: 'slabs' }, { depthLayer: false })).toBe(24e6 * 2 * (10 * 5 + 4));
     expect(documentGrowth(canvas, 40, frames, { depthLayer: false })).toBeGreaterThan(LARGE_GROWTH_BYTES);
     expect(documentGrowth(canvas, 40, compositeOnly, { depthLayer: false })).toBeLessThan(LARGE_GROWTH_BYTES);
   });

@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import {
-  documentGrowth, PhotoshopHost, recomposite, runSelfCheck, setSourcesVisible,
+  documentGrowth, LARGE_GROWTH_BYTES, PhotoshopHost, recomposite, runSelfCheck, setSourcesVisible, STACK_OPTIONS,
   type CheckLine, type Kernels, type Photoshop, type ProgressEvent, type SelfCheckReport, type StackResult,
 } from '../host-bridge/photoshop/index.js';
 import type { PanelCommands } from './commands.js';
@@ -56,7 +56,12 @@ export function App(props: AppProps) {
   const chosen = usable.filter((e) => selected.has(e.id));
   const checked = checkSettings(options);
   const settings = 'settings' in checked ? checked.settings : undefined;
-  const growth = frames.canvas && settings ? documentGrowth(frames.canvas, chosen.length, settings, options) : undefined;
+  const growthWith = (layers = settings?.layers) => (frames.canvas && settings && layers ? documentGrowth(frames.canvas, chosen.length, { ...settings, layers }, options) : undefined);
+  const growth = growthWith();
+  // Past a PSD's limit, the first layer choice of the table that fits (slabs before composite only).
+  const smaller = growth !== undefined && growth > LARGE_GROWTH_BYTES
+    ? STACK_OPTIONS.layers.choices.map((c) => c.value).find((value) => value !== settings!.layers && growthWith(value)! <= LARGE_GROWTH_BYTES)
+    : undefined;
 
   async function stack() {
     if (!kernels || !settings) return;
@@ -135,7 +140,7 @@ export function App(props: AppProps) {
         />
       )}
       <StackOptionsForm options={options} frameCount={chosen.length} disabled={running} onChange={setOptions}
-        {...(growth !== undefined ? { growth } : {})} {...('error' in checked ? { problem: optionSentence(checked.error) } : {})} />
+        {...(growth !== undefined ? { growth } : {})} {...(smaller ? { smaller } : {})} {...('error' in checked ? { problem: optionSentence(checked.error) } : {})} />
       {running ? (
         <RunStatus progress={phase.kind === 'running' ? phase.progress : undefined} cancelling={phase.kind === 'running' && phase.cancelling} onCancel={() => {
           abort.current?.abort();

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { LARGE_GROWTH_BYTES, STACK_OPTIONS, USER_OPTIONS, type OptionName, type OptionSpec } from '../host-bridge/photoshop/index.js';
+import { LARGE_GROWTH_BYTES, STACK_OPTIONS, USER_OPTIONS, type LayerOutput, type OptionName, type OptionSpec } from '../host-bridge/photoshop/index.js';
 import { formatBytes } from './messages.js';
 import type { PanelOptions } from './panel-options.js';
 import { Button, Checkbox, Picker, Slider } from './spectrum.js';
@@ -7,7 +7,7 @@ import { Button, Checkbox, Picker, Slider } from './spectrum.js';
 /**
  * The options, made from the option table: the everyday ones shown, the rest one click away under
  * "Expert settings", each with the table's label, range or choices and help. Below the layer choice, how
- * much the document will grow, with "Composite only" proposed when that is more than a PSD can hold.
+ * much the document will grow and, when that is more than a PSD can hold, a smaller layer choice.
  */
 export function StackOptionsForm(props: {
   options: PanelOptions;
@@ -15,6 +15,8 @@ export function StackOptionsForm(props: {
   frameCount: number;
   /** Bytes the run would add to the document, when known. */
   growth?: number;
+  /** A layer choice that keeps the document within a PSD's limit, when the chosen one does not. */
+  smaller?: LayerOutput;
   /** Why the settings cannot be used, in one sentence. */
   problem?: string;
   disabled: boolean;
@@ -27,7 +29,7 @@ export function StackOptionsForm(props: {
     <OptionField key={name} name={name} spec={STACK_OPTIONS[name]} value={o.settings[name]} frameCount={props.frameCount}
       disabled={props.disabled} onChange={(value) => setOption(name, value)} />
   );
-  const compositeOnly = STACK_OPTIONS.layers.choices.find((c) => c.value === 'none')!;
+  const smaller = STACK_OPTIONS.layers.choices.find((c) => c.value === props.smaller);
   const large = props.growth !== undefined && props.growth > LARGE_GROWTH_BYTES;
   return (
     <section className="options">
@@ -37,9 +39,9 @@ export function StackOptionsForm(props: {
           Adds about {formatBytes(props.growth)} to the document{large ? ', more than a PSD file can hold (2 GB).' : '.'}
         </p>
       )}
-      {large && o.settings.layers !== compositeOnly.value && (
-        <Button variant="secondary" disabled={props.disabled} onClick={() => setOption('layers', compositeOnly.value)} testId="composite-only">
-          Use {compositeOnly.label}
+      {large && smaller && (
+        <Button variant="secondary" disabled={props.disabled} onClick={() => setOption('layers', smaller.value)} testId="smaller-layers">
+          Use {smaller.label}
         </Button>
       )}
       <Checkbox checked={expert} onChange={setExpert} testId="expert">Expert settings</Checkbox>

@@ -2,7 +2,8 @@ import { fullScale, sampleArray } from '../../engine/pixel-format.js';
 import type { OutputPlan, PixelBlock, Rect, ResultSink } from '../../engine/types.js';
 import type { DocumentStack, LayerFrame } from './frames.js';
 import { addRevealAllMask, ensureGroupOrder, findLayer, moveToTopLevel, moveToTopOfGroup } from './layers.js';
-import { alignedName, COMPOSITE_NAME, DEPTH_NAME, resultGroupName, slabName } from './result-layers.js';
+import { LAYER_NAMES } from '../layer-names.js';
+import { alignedName, RESULT_GROUP_NAME } from './result-layers.js';
 import { maskImageData, pixelImageData } from './samples.js';
 import type { Photoshop, PsLayer } from './types.js';
 
@@ -17,8 +18,9 @@ export interface LayerOutputs {
  * Writes results into the document, inside the caller's modal scope with history suspended. Aligned
  * frames become NEW pixel layers (the originals stay untouched: the user keeps the unaligned frames, and
  * a Background layer, which cannot take a mask, works like any other frame). All go into one group at the
- * top of the document: aligned frames bottom to top each with a user layer mask, slab (sub-stack)
- * composites above them, hidden, then the composite, optionally the depth map. Where Photoshop puts new
+ * top of the document: aligned frames bottom to top each with a user layer mask (layers 'frames'), slab
+ * composites above them (with masks for layers 'slabs', else hidden extras), then the composite, optionally
+ * the depth map. Layer names are shared with the PSD writer (LAYER_NAMES). Where Photoshop puts new
  * layers is not documented, so every placement is checked by layer id and repaired (layers.ts).
  * Tiles are written with putPixels / putLayerMask (replace: false) at their position on the canvas.
  */
@@ -40,7 +42,7 @@ export class LayerSink implements ResultSink {
   async begin(plan: OutputPlan): Promise<void> {
     this.plan = plan;
     const doc = this.stack.doc;
-    const group = await doc.createLayerGroup({ name: resultGroupName(plan.mode) });
+    const group = await doc.createLayerGroup({ name: RESULT_GROUP_NAME });
     if (!group) throw new Error('Photoshop did not create the result group');
     this.group = group;
     moveToTopLevel(this.ps, doc, group);
@@ -55,9 +57,11 @@ export class LayerSink implements ResultSink {
       return layer;
     };
     for (const i of plan.layerOrder) this.frameLayers[i] = await make(alignedName(this.frames[i]!.name), true);
-    for (const slab of plan.slabs) this.slabLayers.push(await make(slabName(this.frames[slab.first]!.name, this.frames[slab.last]!.name), false));
-    this.composite = await make(COMPOSITE_NAME, false);
-    if (this.outputs.depthLayer) this.depth = await make(DEPTH_NAME, false);
+    for (const slab of plan.slabs) {
+      this.slabLayers.push(await make(LAYER_NAMES.slab(this.frames[slab.first]!.name, this.frames[slab.last]!.name), plan.slabMasks));
+    }
+    this.composite = await make(LAYER_NAMES.composite(plan.mode), false);
+    if (this.outputs.depthLayer) this.depth = await make(LAYER_NAMES.depth, false);
     ensureGroupOrder(this.ps, group, created.reverse());
     moveToTopLevel(this.ps, doc, group);
   }
@@ -79,9 +83,7 @@ export class LayerSink implements ResultSink {
     }
   }
 
-  async writeFrameTile(frame: number, rect: Rect, pixels: PixelBlock, mask: PixelBlock): Promise<void> {
-    const layer = this.frameLayers[frame]!;
-    await this.putPixels(layer, rect, pixels);
+  private async putMask(layer: PsLayer, rect: Rect, mask: PixelBlock): Promise<void> {
     const maskData = await maskImageData(this.ps, mask.data, mask.width, mask.height);
     try {
       await this.ps.imaging.putLayerMask({ documentID: this.stack.doc.id, layerID: layer.id, kind: 'user', imageData: maskData, replace: false, targetBounds: this.target(rect) });
@@ -90,8 +92,16 @@ export class LayerSink implements ResultSink {
     }
   }
 
-  async writeSlabTile(slab: number, rect: Rect, pixels: PixelBlock): Promise<void> {
-    await this.putPixels(this.slabLayers[slab]!, rect, pixels);
+  async writeFrameTile(frame: number, rect: Rect, pixels: PixelBlock, mask: PixelBlock): Promise<void> {
+    const layer = this.frameLayers[frame]!;
+    await this.putPixels(layer, rect, pixels);
+    await this.putMask(layer, rect, mask);
+  }
+
+  async writeSlabTile(slab: number, rect: Rect, pixels: PixelBlock, mask?: PixelBlock): Promise<void> {
+    const layer = this.slabLayers[slab]!;
+    await this.putPixels(layer, rect, pixels);
+    if (mask) await this.putMask(layer, rect, mask);
   }
 
   async writeCompositeTile(rect: Rect, pixels: PixelBlock): Promise<void> {
@@ -109,8 +119,10 @@ export class LayerSink implements ResultSink {
   }
 
   async finish(): Promise<void> {
-    // Slab and depth layers are material for retouching, hidden so the composite is what shows.
-    for (const layer of [...this.slabLayers, ...(this.depth ? [this.depth] : [])]) layer.visible = false;
+    // Extra slab layers (without masks) and the depth map are material for retouching, hidden so the
+    // composite is what shows; masked slabs stay visible: they reproduce the composite.
+    const extras = this.plan!.slabMasks ? [] : this.slabLayers;
+    for (const layer of [...extras, ...(this.depth ? [this.depth] : [])]) layer.visible = false;
     if (this.outputs.hideSources) {
       for (const f of this.frames) {
         const layer = findLayer(this.stack.doc.layers, f.id);

@@ -1,31 +1,24 @@
 /**
- * The names Planewise gives what it adds to a document, in one place: the sink writes them and the retouch
- * helpers and the frame listing find them by them.
+ * The names Planewise gives what it adds to a document, in one place: the sink writes them, and the retouch
+ * helpers and the frame listing find layers by them. The composite, slab and depth-map names are the ones
+ * the PSD writer uses too (LAYER_NAMES); the group and the aligned copies exist only in Photoshop, where
+ * the source frames sit in the same document.
  */
-import type { FusionMode } from '../../engine/types.js';
+import { FUSION_MODES } from '../../engine/options.js';
+import { LAYER_NAMES } from '../layer-names.js';
 
-/** Every result group's name starts so; such groups are never offered as frames. */
-export const RESULT_GROUP_PREFIX = 'Planewise focus stack';
-export const COMPOSITE_NAME = 'Planewise composite';
-export const DEPTH_NAME = 'Planewise depth map (near = black)';
-const ALIGNED_SUFFIX = ' (aligned)';
-
-export function resultGroupName(mode: FusionMode): string {
-  return `${RESULT_GROUP_PREFIX} (${mode === 'pyramid' ? 'pyramid' : 'depth map'})`;
-}
-
-export function alignedName(frameName: string): string {
-  return `${frameName}${ALIGNED_SUFFIX}`;
-}
-
-export function isAlignedName(name: string): boolean {
-  return name.endsWith(ALIGNED_SUFFIX);
-}
-
-export function slabName(first: string, last: string): string {
-  return `Slab ${first}–${last}`;
-}
+/** Every result goes into a group of this name, which is never offered as frames. */
+export const RESULT_GROUP_NAME = 'Planewise focus stack';
 
 export function isResultGroupName(name: string): boolean {
-  return name.startsWith(RESULT_GROUP_PREFIX);
+  return name.startsWith(RESULT_GROUP_NAME);
+}
+
+export function isCompositeName(name: string): boolean {
+  return FUSION_MODES.some((mode) => LAYER_NAMES.composite(mode) === name);
+}
+
+/** An aligned copy of a source frame (the source keeps its own name). */
+export function alignedName(frameName: string): string {
+  return `${frameName} (aligned)`;
 }

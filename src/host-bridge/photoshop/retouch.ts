@@ -1,7 +1,7 @@
 import { InputError } from '../index.js';
 import { historyStep } from './history-step.js';
 import { collectLayers, findLayer } from './layers.js';
-import { COMPOSITE_NAME, isAlignedName, isResultGroupName } from './result-layers.js';
+import { isCompositeName, isResultGroupName } from './result-layers.js';
 import { PS_16BIT_MAX, pixelImageData } from './samples.js';
 import type { Photoshop, PsDocument, PsLayer } from './types.js';
 
@@ -12,27 +12,32 @@ export function latestResultGroup(doc: PsDocument): PsLayer | undefined {
   return collectLayers(doc.layers, (l) => String(l.kind) === 'group' && isResultGroupName(l.name))[0];
 }
 
-/** The composite and the aligned frames (bottom first) of the newest result, wherever the user moved them. */
-function resultParts(doc: PsDocument): { composite: PsLayer; frames: PsLayer[] } {
+/**
+ * The composite and the layers beneath it (bottom first) of the newest result, wherever the user moved
+ * them: the visible pixel layers of its group other than the composite. Those with a user mask (aligned
+ * frames, or masked slabs) are what re-composite blends; a layer without one is skipped.
+ */
+function resultParts(doc: PsDocument): { composite: PsLayer; layers: PsLayer[] } {
   const group = latestResultGroup(doc);
   const inside = group ? collectLayers(group.layers ?? [], () => true) : [];
-  const composite = inside.find((l) => l.name === COMPOSITE_NAME);
-  const frames = inside.filter((l) => String(l.kind) === 'pixel' && isAlignedName(l.name));
-  if (!group || !composite || frames.length === 0) {
+  const composite = inside.find((l) => isCompositeName(l.name));
+  const layers = inside.filter((l) => String(l.kind) === 'pixel' && l.visible && l !== composite && !isCompositeName(l.name));
+  if (!group || !composite || layers.length === 0) {
     throw new InputError('There is no Planewise result in this document to re-composite; run Stack first.');
   }
-  return { composite, frames: frames.reverse() };
+  return { composite, layers: layers.reverse() };
 }
 
 /**
- * Re-composites after the user painted on the layer masks: the aligned frames are blended bottom to top
- * through their (edited) masks with normal blending, C = m·F + (1 − m)·C, and the result replaces the
- * composite layer's pixels. Works in bands of rows; one history step.
+ * Re-composites after the user painted on the layer masks: the visible masked layers of the result (aligned
+ * frames or slabs) are blended bottom to top through their (edited) masks with normal blending,
+ * C = m·F + (1 − m)·C, and the result replaces the composite layer's pixels. Works in bands of rows; one
+ * history step.
  */
 export async function recomposite(ps: Photoshop): Promise<void> {
   const doc = ps.app.activeDocument;
   if (!doc) throw new InputError('Open the document with the Planewise result first.');
-  const { composite, frames } = resultParts(doc);
+  const { composite, layers } = resultParts(doc);
   const channels = String(doc.mode) === 'grayscaleMode' ? 1 : 3;
   const wide = String(doc.bitsPerChannel) === 'bitDepth16';
   await historyStep(ps, { documentID: doc.id, name: 'Planewise re-composite' }, async () => {
@@ -42,13 +47,13 @@ export async function recomposite(ps: Photoshop): Promise<void> {
       const bounds = { left: area.left, top, right: area.right, bottom: Math.min(area.bottom, top + BAND_ROWS) };
       const w = bounds.right - bounds.left, h = bounds.bottom - top;
       const acc = new Float32Array(w * h * channels);
-      for (const frame of frames) {
-        const pixels = await readBand(ps, doc.id, frame.id, bounds, false);
-        const mask = await readBand(ps, doc.id, frame.id, bounds, true);
+      for (const layer of layers) {
+        const mask = await readBand(ps, doc.id, layer.id, bounds, true);
+        const pixels = mask && await readBand(ps, doc.id, layer.id, bounds, false);
         if (!pixels) continue;
         for (let p = 0; p < w * h; p++) {
           const alpha = pixels.alpha ? pixels.alpha[p]! : 1;
-          const m = (mask ? mask.values[p]! : 1) * alpha;
+          const m = mask!.values[p]! * alpha;
           for (let c = 0; c < channels; c++) acc[p * channels + c] = m * pixels.values[p * channels + c]! + (1 - m) * acc[p * channels + c]!;
         }
       }

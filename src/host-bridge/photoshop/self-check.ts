@@ -11,7 +11,8 @@ import { findStack } from './frames.js';
 import { inModalScope } from './history-step.js';
 import { PhotoshopHost } from './host.js';
 import { addRevealAllMask, collectLayers, moveToTopOfGroup } from './layers.js';
-import { alignedName, COMPOSITE_NAME, isResultGroupName } from './result-layers.js';
+import { LAYER_NAMES } from '../layer-names.js';
+import { alignedName, isCompositeName, isResultGroupName } from './result-layers.js';
 import { maskImageData, PS_16BIT_MAX, pixelImageData } from './samples.js';
 import { IMAGING_MISSING, MIN_PHOTOSHOP_VERSION } from './support.js';
 import type { Photoshop, PsDocument, PsLayer } from './types.js';
@@ -367,7 +368,7 @@ async function miniStack(
 
   const group = doc.layers[0]!;
   const children = [...(group.layers ?? [])].map((l) => l.name);
-  const expected = [COMPOSITE_NAME, ...findStack(ps).entries.filter((e) => e.usable).map((e) => alignedName(e.name)).reverse()];
+  const expected = [LAYER_NAMES.composite('depthmap'), ...findStack(ps).entries.filter((e) => e.usable).map((e) => alignedName(e.name)).reverse()];
   const layoutOk = String(group.kind) === 'group' && isResultGroupName(group.name) && JSON.stringify(children) === JSON.stringify(expected);
   report?.({
     id: 'result-layout', title: 'Result layers in order, in one group at the top',
@@ -377,7 +378,7 @@ async function miniStack(
   });
 
   // The composite, read back: sharper than every frame means fusion and writing both worked.
-  const composite = collectLayers(doc.layers, (l) => l.name === COMPOSITE_NAME)[0];
+  const composite = collectLayers(doc.layers, (l) => isCompositeName(l.name))[0];
   if (!composite) return { status: 'fail', observed: 'no composite layer', meaning: 'Stacking may fail or give wrong pixels in this Photoshop.' };
   const values = await inModalScope(ps, { name: NAME }, () => readGray(ps, doc.id, composite, result.crop));
   const crop = (image: Float32Array) => {
