@@ -64,7 +64,7 @@ export function historyStep<T>(ps: Photoshop, options: HistoryStepOptions, work:
 }
 
 /** Why executeAsModal failed when our own code never did: another modal command, or Photoshop's message. */
-export function modalRefusal(raw: unknown): Error {
+function modalRefusal(raw: unknown): Error {
   if ((raw as { number?: number } | undefined)?.number === 9) {
     return new InputError('Photoshop is busy with another command or plugin; try again when it has finished.');
   }

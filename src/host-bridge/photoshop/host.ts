@@ -10,7 +10,7 @@ import { LayerSink, type LayerOutputs } from './layer-sink.js';
 import type { Photoshop } from './types.js';
 
 /** Photoshop's budget for plugins is ~600 MB before warnings; the engine's tiles get well under half. */
-export const PHOTOSHOP_MEMORY_MIB = 192;
+const PHOTOSHOP_MEMORY_MIB = 192;
 const COMMAND = 'Planewise focus stack';
 
 /** The options a user sets in the panel: every option of the table but the memory budget, which this host decides. */

@@ -5,14 +5,12 @@
  * for UXP, the document-growth estimate and the compatibility self-check.
  */
 export * from '../index.js';
-export { PhotoshopHost, PHOTOSHOP_MEMORY_MIB, USER_OPTIONS } from './host.js';
-export { findStack, type DocumentStack } from './frames.js';
-export type { LayerOutputs } from './layer-sink.js';
+export { PhotoshopHost, USER_OPTIONS } from './host.js';
+export { findStack } from './frames.js';
 export { recomposite, setSourcesVisible } from './retouch.js';
-export { watchDocument, DOCUMENT_EVENTS } from './document-watch.js';
+export { watchDocument } from './document-watch.js';
 export { ThumbnailCache } from './thumbnails.js';
 export { loadPhotoshopKernels } from './kernels.js';
 export { documentGrowth, LARGE_GROWTH_BYTES, type Canvas } from './growth.js';
-export { MIN_PHOTOSHOP_VERSION } from './support.js';
 export type { Photoshop } from './types.js';
-export { runSelfCheck, formatReport, type SelfCheckReport, type CheckLine, type CheckStatus, type CheckId } from './self-check.js';
+export { runSelfCheck, type SelfCheckReport, type CheckLine, type CheckStatus, type CheckId } from './self-check.js';

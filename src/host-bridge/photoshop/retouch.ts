@@ -8,7 +8,7 @@ import type { Photoshop, PsDocument, PsLayer } from './types.js';
 const BAND_ROWS = 256;
 
 /** The newest Planewise result group anywhere in the document: results are created at the top, so the first found. */
-export function latestResultGroup(doc: PsDocument): PsLayer | undefined {
+function latestResultGroup(doc: PsDocument): PsLayer | undefined {
   return collectLayers(doc.layers, (l) => String(l.kind) === 'group' && isResultGroupName(l.name))[0];
 }
 

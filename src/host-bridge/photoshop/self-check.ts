@@ -492,7 +492,7 @@ function meanAbs(a: Float32Array, b: Float32Array): number {
 const LABELS: Record<CheckStatus, string> = { pass: 'PASS', warn: 'WARN', fail: 'FAIL', info: 'INFO' };
 
 /** The report as plain text: a header, then each line with what was seen and what it means. */
-export function formatReport(lines: CheckLine[], seconds: number, hostVersion?: string): string {
+function formatReport(lines: CheckLine[], seconds: number, hostVersion?: string): string {
   const counts = (['fail', 'warn'] as const).map((s) => `${lines.filter((l) => l.status === s).length} ${s === 'fail' ? 'failed' : 'warnings'}`).join(', ');
   const header = [`${NAME}${hostVersion ? ` — Photoshop ${hostVersion}` : ''}`, `${counts}; ${seconds.toFixed(1)} s`];
   return [...header, '', ...lines.map((l) => `${LABELS[l.status]}  ${l.title}: ${l.observed}.\n      ${l.meaning}`)].join('\n');

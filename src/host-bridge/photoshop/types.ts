@@ -55,6 +55,3 @@ export interface Photoshop {
 
 export type ExecutionContext = Parameters<Parameters<Module['core']['executeAsModal']>[0]>[0];
 export type ImageData = Awaited<ReturnType<Module['imaging']['createImageDataFromBuffer']>>;
-
-/** Full-scale value of 16-bit image data in Photoshop (its internal range is 0..32768). */
-export const PS_16BIT_MAX = 32768;

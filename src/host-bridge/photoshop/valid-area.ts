@@ -51,7 +51,7 @@ export async function opaqueArea(ps: Photoshop, documentID: number, frame: Layer
 }
 
 /** The largest all-ones axis-aligned rectangle of a w×h 0/1 grid (row by row, largest rectangle under a histogram). */
-export function largestRectangle(grid: Uint8Array, w: number, h: number): Rect | undefined {
+function largestRectangle(grid: Uint8Array, w: number, h: number): Rect | undefined {
   const heights = new Int32Array(w);
   let best: Rect | undefined;
   let bestArea = 0;
