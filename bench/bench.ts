@@ -63,7 +63,7 @@ for (const kind of ['wasm-simd', 'wasm-scalar', 'typescript'] as KernelKind[]) {
   kernelRows.push({
     kernels: k.kind,
     'convolve r4 ms': time(() => k.convolveSeparable(a.ptr, b.ptr, t.ptr, w, h, weights, 4)).toFixed(1),
-    'warp bicubic ms': time(() => k.warpAffineBicubic(a.ptr, w, h, b.ptr, w, h, 1.01, 0.01, -3, -0.01, 1.01, 2, 0, 0, 0, 0)).toFixed(1),
+    'warp bicubic ms': time(() => k.warpAffineBicubic(a.ptr, w, h, 0, b.ptr, w, h, 0, 1, 1.01, 0.01, -3, -0.01, 1.01, 2, 0, 0, 0, 0)).toFixed(1),
     'laplacian ms': time(() => k.laplacianEnergy(a.ptr, b.ptr, w, h)).toFixed(1),
     'pyrDown ms': time(() => k.pyrDown(a.ptr, w, h, b.ptr)).toFixed(1),
   });

@@ -103,9 +103,9 @@ describe('bad input: one clear line naming the file, exit 1, nothing written', (
     expect(help.stdout).toContain('planewise stack');
   });
 
-  it('a wrong output extension is refused before any work', async () => {
+  it('a wrong output extension is a usage error, refused before any work', async () => {
     const r = planewise(['stack', ...good, '--composite', join(outDir, 'r.bmp')]);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
     expect(r.stderr).toContain('r.bmp');
     expect(await readdir(outDir)).toEqual([]);
   });

@@ -73,21 +73,31 @@ describe('wasm kernels match their TypeScript twins', () => {
       expectClose(await onAll((k, rand) => {
         const src = randomPlane(k, w, h, rand);
         const a = k.arena.plane(w + 3, h + 2), b = k.arena.plane(w + 3, h + 2);
-        k.warpAffineBicubic(src.ptr, w, h, a.ptr, w + 3, h + 2, 1.03, 0.02, -1.3, -0.02, 0.97, 0.7, 0, 0, 0, 0);
+        k.warpAffineBicubic(src.ptr, w, h, 0, a.ptr, w + 3, h + 2, 0, 1, 1.03, 0.02, -1.3, -0.02, 0.97, 0.7, 0, 0, 0, 0);
         k.warpAffineBilinear(src.ptr, w, h, b.ptr, w + 3, h + 2, 0.5, 0.1, -5, 0.3, 2, 3.3);
         return [k.arena.planeData(a), k.arena.planeData(b)];
       }));
     }
   });
 
-  it('SIMD and scalar bicubic warps agree bit for bit (no fused multiply-add in wasm)', async () => {
-    const results = await onAll((k, rand) => {
-      const src = randomPlane(k, 97, 61, rand);
-      const dst = k.arena.plane(101, 59);
-      k.warpAffineBicubic(src.ptr, 97, 61, dst.ptr, 101, 59, 1.013, 0.021, -3.3, -0.019, 0.991, 2.7, 5, -3, 2, 1);
-      return [k.arena.planeData(dst)];
-    });
-    expect(Array.from(results['wasm-simd'][0]!)).toEqual(Array.from(results['wasm-scalar'][0]!));
+  it('SIMD and scalar bicubic warps agree bit for bit (no fused multiply-add in wasm), one channel or three at once', async () => {
+    // A near-identity warp (the SIMD build's consecutive-taps path) and a rotated, scaled one (its gathers).
+    const warps: [number, number, number, number, number, number][] = [[1.0004, 0.0003, 0.6, -0.0003, 1.0004, -0.4], [1.013, 0.021, -3.3, -0.019, 0.991, 2.7]];
+    for (const m of warps) {
+      const results = await onAll((k, rand) => {
+        const src = [randomPlane(k, 97, 61, rand), randomPlane(k, 97, 61, rand), randomPlane(k, 97, 61, rand)];
+        const dst = [k.arena.plane(101, 59), k.arena.plane(101, 59), k.arena.plane(101, 59)];
+        const one = k.arena.plane(101, 59);
+        const stride = (p: { ptr: number }[]) => (p[1]!.ptr - p[0]!.ptr) / 4;
+        k.warpAffineBicubic(src[0]!.ptr, 97, 61, stride(src), dst[0]!.ptr, 101, 59, stride(dst), 3, ...m, 5, -3, 2, 1);
+        k.warpAffineBicubic(src[2]!.ptr, 97, 61, 0, one.ptr, 101, 59, 0, 1, ...m, 5, -3, 2, 1);
+        // Three channels at once give each channel exactly what warping it alone gives.
+        expect(Array.from(k.arena.planeData(one))).toEqual(Array.from(k.arena.planeData(dst[2]!)));
+        return dst.map((p) => k.arena.planeData(p));
+      });
+      for (let c = 0; c < 3; c++) expect(Array.from(results['wasm-simd'][c]!)).toEqual(Array.from(results['wasm-scalar'][c]!));
+      expectClose(results);
+    }
   });
 
   it('filters: separable convolution, box blur (radius beyond the plane), gradient, Laplacian energy', async () => {
@@ -173,7 +183,7 @@ describe('kernel semantics pinned by hand-computed values', async () => {
 
     const src = randomPlane(k, w, h, mulberry32(3));
     const warped = k.arena.plane(w, h);
-    k.warpAffineBicubic(src.ptr, w, h, warped.ptr, w, h, 1, 0, 0, 0, 1, 0, 7, 3, 7, 3);
+    k.warpAffineBicubic(src.ptr, w, h, 0, warped.ptr, w, h, 0, 1, 1, 0, 0, 0, 1, 0, 7, 3, 7, 3);
     expect(Array.from(k.arena.planeData(warped))).toEqual(Array.from(k.arena.planeData(src)));
 
     const flat = k.arena.plane(w, h), tmp = k.arena.plane(w, h), out = k.arena.plane(w, h);
@@ -202,8 +212,8 @@ describe('kernel semantics pinned by hand-computed values', async () => {
       const source = randomPlane(kk, 120, 60, mulberry32(5));
       const whole = kk.arena.plane(61, 23), tile = kk.arena.plane(40, 23);
       // The source plane holds frame pixels from (3700, 2790); the whole destination starts at (1, 2), the tile at (22, 2).
-      kk.warpAffineBicubic(source.ptr, 120, 60, whole.ptr, 61, 23, ...m, 1, 2, 3700, 2790);
-      kk.warpAffineBicubic(source.ptr, 120, 60, tile.ptr, 40, 23, ...m, 22, 2, 3700, 2790);
+      kk.warpAffineBicubic(source.ptr, 120, 60, 0, whole.ptr, 61, 23, 0, 1, ...m, 1, 2, 3700, 2790);
+      kk.warpAffineBicubic(source.ptr, 120, 60, 0, tile.ptr, 40, 23, 0, 1, ...m, 22, 2, 3700, 2790);
       const a = kk.arena.planeData(whole), b = kk.arena.planeData(tile);
       for (let y = 0; y < 23; y++) for (let x = 0; x < 40; x++) expect(b[y * 40 + x], kind).toBe(a[y * 61 + x + 21]);
     }

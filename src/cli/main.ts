@@ -1,10 +1,11 @@
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import {
-  CancelledError, FileHost, InputError, loadNodeKernels, OptionError, orList, parseOptionText, resolveSettings, STACK_OPTIONS,
-  type KernelKind, type OptionName, type OptionSpec, type StackResult, type StackSettings,
+  CancelledError, FileHost, FileSystemError, InputError, loadNodeKernels, OptionError, orList, OutputPathError, parseOptionText,
+  removeLeftoversNow, resolveSettings, STACK_OPTIONS, type KernelKind, type OptionName, type OptionSpec, type StackResult, type StackSettings,
 } from '../host-bridge/files/index.js';
 import { progressDisplay } from './progress-display.js';
+import { catchInterrupts, exitCodeFor } from './signals.js';
 
 export const EXIT = { ok: 0, badInput: 1, usage: 2, interrupted: 130 } as const;
 
@@ -44,10 +45,20 @@ Other options:
   --json                   print a JSON summary on stdout
   -h, --help               this help
 
-Exit codes: 0 done, 1 bad input, 2 usage error, 130 interrupted.
+Outputs appear all together or not at all: a failed or interrupted run (Ctrl-C, SIGTERM, SIGHUP)
+leaves earlier files at the output paths as they were and no partial files.
+
+Exit codes: 0 done, 1 bad input or a file-system problem (one line naming the file),
+2 usage error, 130 interrupted (129 on SIGHUP, 143 on SIGTERM).
 `;
 
-export async function run(argv: string[], io = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+/** Where run() writes; tests pass their own streams to call it in process. */
+export interface CliStreams {
+  stdout: NodeJS.WriteStream;
+  stderr: NodeJS.WriteStream;
+}
+
+export async function run(argv: string[], io: CliStreams = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({
@@ -110,18 +121,23 @@ export async function run(argv: string[], io = { stdout: process.stdout, stderr:
       ...(values.transforms ? { transforms: values.transforms } : {}),
     },
     kernels,
-    threads === undefined ? {} : { threads },
+    {
+      ...(threads === undefined ? {} : { threads }),
+      onNotice: (notice) => io.stderr.write(`planewise: ${notice.kind}: ${notice.message}\n`),
+    },
   );
   const display = progressDisplay(io.stderr);
-  const abort = new AbortController();
-  const onSignal = () => abort.abort();
-  process.once('SIGINT', onSignal);
+  const interrupts = catchInterrupts((signal) => {
+    removeLeftoversNow();
+    io.stderr.write('\nplanewise: stopped at once; no output written.\n');
+    process.exit(exitCodeFor(signal));
+  });
   try {
     const result = await host.stack({
       reverse: values.reverse,
       options: settings,
       onProgress: display.update,
-      signal: abort.signal,
+      signal: interrupts.signal,
     });
     display.done();
     if (values.json) io.stdout.write(JSON.stringify(summary(result), null, 2) + '\n');
@@ -129,17 +145,18 @@ export async function run(argv: string[], io = { stdout: process.stdout, stderr:
     return EXIT.ok;
   } catch (error) {
     display.done();
-    if (error instanceof InputError) {
+    if (error instanceof InputError || error instanceof FileSystemError) {
       io.stderr.write(`planewise: ${error.message}\n`);
       return EXIT.badInput;
     }
+    if (error instanceof OutputPathError) return usage(error.message);
     if (error instanceof CancelledError) {
       io.stderr.write('planewise: cancelled; no output written.\n');
-      return EXIT.interrupted;
+      return interrupts.received ? exitCodeFor(interrupts.received) : EXIT.interrupted;
     }
     throw error;
   } finally {
-    process.off('SIGINT', onSignal);
+    interrupts.dispose();
   }
 }
 

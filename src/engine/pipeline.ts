@@ -7,8 +7,8 @@ import { FUSION_METHODS } from './fusion/index.js';
 import { resolveSettings, type StackSettings } from './options.js';
 import { StageClock } from './profile.js';
 import { Progress, type CancelToken, type ProgressListener } from './progress.js';
-import { concurrentSlabs, slabPlanesPerPixel, slabsForSettings } from './slabs.js';
-import { fuseTile, passesPerTile, type FrameStep, type TileJob, type TileOutput } from './tile-fusion.js';
+import { concurrentSlabs, slabsForSettings } from './slabs.js';
+import { fuseTile, passesPerTile, workingBytesPerPixel, type FrameStep, type TileJob, type TileOutput } from './tile-fusion.js';
 import { planTiles } from './tiles.js';
 import type { FrameReport, FrameSource, OutputPlan, ResultSink, StackResult } from './types.js';
 
@@ -31,16 +31,6 @@ export interface StackOptions extends Partial<StackSettings> {
 export interface TileRunner {
   parallelism: number;
   run(jobs: TileJob[], output: TileOutput, step: FrameStep, clock: StageClock): Promise<void>;
-}
-
-/**
- * Shared planes per outer-tile pixel besides the fusion method's (float32): the focus selection (2), one
- * frame's colour and luminance with its source footprint (channels + 1, plus about as much again while
- * warping), focus measure and scratch (3), and in pass 2 the mask stack (channels + 2) with the frame's
- * quantised copy.
- */
-function sharedBytesPerPixel(channels: number): number {
-  return 4 * (2 + 2 * (channels + 1) + 3 + channels + 2);
 }
 
 /**
@@ -69,8 +59,8 @@ export async function stackFrames(source: FrameSource, sink: ResultSink, k: Kern
   const margin = Math.max(focusReach, method.reach(levels));
   const slabMasks = settings.layers === 'slabs';
   const slabs = slabsForSettings(n, settings);
-  const bytesPerPixel = sharedBytesPerPixel(info.channels) + method.bytesPerPixel(info.channels)
-    + concurrentSlabs(slabs) * slabPlanesPerPixel(info.channels) * 4 + (slabMasks ? 4 * (info.channels + 2) : 0);
+  const frameLayers = settings.layers === 'frames';
+  const bytesPerPixel = workingBytesPerPixel({ frameLayers, slabs, slabMasks, settings }, info.channels, concurrentSlabs(slabs));
   const runner: TileRunner = options.tileRunner ?? {
     parallelism: 1,
     run: async (all, output, onStep, tileClock) => {
@@ -78,7 +68,6 @@ export async function stackFrames(source: FrameSource, sink: ResultSink, k: Kern
     },
   };
   const plan = planTiles(crop, margin, bytesPerPixel, (settings.memory * 1024 * 1024) / runner.parallelism, method.tileGrid(levels));
-  const frameLayers = settings.layers === 'frames';
 
   const outputPlan: OutputPlan = {
     crop, channels: info.channels, bitDepth: info.bitDepth, layerOrder: frameLayers ? [...Array(n).keys()] : [], slabs, slabMasks, mode: settings.mode,

@@ -54,11 +54,6 @@ export function concurrentSlabs(slabs: SlabRange[]): number {
   return most;
 }
 
-/** Working planes per pixel of one open slab: weighted sums under the stack's weights and under its own. */
-export function slabPlanesPerPixel(channels: number): number {
-  return 2 * (channels + 1);
-}
-
 /**
  * Where a slab holds less than this fraction of the stack's weight, its layer shows its own sharpest frames
  * instead; the switch is smooth, and what it changes under the slab's mask stays below 1/255 per slab.

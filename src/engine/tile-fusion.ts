@@ -1,6 +1,6 @@
 import type { Plane } from '../wasm/arena.js';
 import type { Kernels } from '../wasm/kernels.js';
-import { readAlignedLuminance, readAlignedRegion } from './aligned-frame.js';
+import { AlignedReader } from './aligned-frame.js';
 import { focusMeasure, luminanceOf } from './focus-measure.js';
 import { FocusSelection } from './focus-selection.js';
 import { FUSION_METHODS } from './fusion/index.js';
@@ -38,6 +38,30 @@ export type TileOutput = Pick<ResultSink, 'writeFrameTile' | 'writeCompositeTile
 /** Called after each frame of each pass: progress and cancel (may throw CancelledError). */
 export type FrameStep = (frame: number, what: string) => Promise<void>;
 
+/** Planned memory exceeds the planes counted below by this much: footprints wider than their region, level rounding. */
+const PLANE_SLACK = 1.1;
+
+/**
+ * Working bytes per outer-tile pixel at a tile's peak, counted from the float planes each pass keeps live (the
+ * memory test holds these against the arena's measured peak). Both passes keep the focus selection (2) and the
+ * method's accumulators. Pass 1 adds one frame: its colour planes and, while it is warped, the source footprint's
+ * (about as large), or the method's planes for taking it in, or the focus measure's four (luminance, score, two
+ * scratch). Pass 2 adds the mask stack (channels + 2) and one frame as pass 1 reads it; slabs add each open slab's
+ * sums (2 x (channels + 1)), the frame's focus measure again (4) and their scratch (3), and masked slabs a second
+ * mask stack.
+ */
+export function workingBytesPerPixel(
+  job: Pick<TileJob, 'frameLayers' | 'slabs' | 'slabMasks' | 'settings'>, channels: number, openSlabs: number,
+): number {
+  const method = FUSION_METHODS[job.settings.mode];
+  const common = 2 + method.accumulatorPlanes(channels);
+  const frame = Math.max(2 * channels, channels + method.framePlanes(channels), channels + 4);
+  const pass1 = common + frame;
+  const slabPlanes = openSlabs > 0 ? openSlabs * 2 * (channels + 1) + 4 + 3 + (job.slabMasks ? channels + 2 : 0) : 0;
+  const pass2 = passesPerTile(job) === 2 ? common + channels + 2 + 2 * channels + 1 + slabPlanes : 0;
+  return 4 * PLANE_SLACK * Math.max(pass1, pass2);
+}
+
 /** Frame reads per tile for this job: pass 1 always, pass 2 when layers, slabs or the blend need it. */
 export function passesPerTile(job: Pick<TileJob, 'frameLayers' | 'slabs' | 'settings'>): 1 | 2 {
   return job.frameLayers || job.slabs.length > 0 || FUSION_METHODS[job.settings.mode].needsBlend ? 2 : 1;
@@ -62,7 +86,6 @@ export async function fuseTile(source: FrameSource, output: TileOutput, k: Kerne
   const coreY = core.top - outer.top;
   const arena = k.arena;
   const focus = { noiseSigma: settings.noise, windowSigma: settings.focusWindow };
-  const readColour = (i: number) => readAlignedRegion(source, k, i, job.transforms[i]!, job.gains[i]!, region, clock);
   const crop = (buffer: number, channels: 1 | 3, bitDepth: 8 | 16) => extractBlock(k, buffer, w, channels, bitDepth, coreX, coreY, core.width, core.height);
   /** The tile's core of some planes, quantised, copied out of the arena (synchronously: the arena is a stack). */
   const extract = (planes: Plane[]): PixelBlock => clock.measure('extract', () => arena.scoped(() => crop(quantizePlanes(k, planes, info.bitDepth), info.channels, info.bitDepth)));
@@ -75,17 +98,18 @@ export async function fuseTile(source: FrameSource, output: TileOutput, k: Kerne
     const fusion = method.createTile({ k, width: w, height: h, channels: info.channels, settings, levels: job.levels, selection });
 
     // Pass 1: sharpness (and the method's own accumulators) from every frame.
+    const pass1 = new AlignedReader(source, k, job.transforms, job.gains, region, clock);
     for (let i = 0; i < n; i++) {
       await arena.scopedAsync(async () => {
         const score = arena.plane(w, h);
         if (method.readsColour) {
-          const planes = await readColour(i);
+          const planes = await pass1.colour(i);
           clock.measure('fuse', () => fusion.addFrame(i, planes));
           const lum = arena.plane(w, h);
           luminanceOf(k, planes, lum);
           measureFocus(lum, score);
         } else {
-          measureFocus(await readAlignedLuminance(source, k, i, job.transforms[i]!, job.gains[i]!, region, clock), score);
+          measureFocus(await pass1.luminance(i), score);
         }
         selection.update(score, i);
       });
@@ -115,9 +139,10 @@ export async function fuseTile(source: FrameSource, output: TileOutput, k: Kerne
       };
       const total = slabs.active ? arena.plane(w, h) : undefined;
       if (total) clock.measure('blend', () => arena.scoped(() => selection.totalWeight(settings.smoothing, total, arena.plane(w, h))));
+      const pass2 = new AlignedReader(source, k, job.transforms, job.gains, region, clock);
       for (let i = 0; i < n; i++) {
         await arena.scopedAsync(async () => {
-          const planes = await readColour(i);
+          const planes = await pass2.colour(i);
           const pixels = clock.measure('extract', () => quantizePlanes(k, planes, info.bitDepth));
           dequantizeInto(k, pixels, planes, info.bitDepth);
           const mask = clock.measure('blend', () => {

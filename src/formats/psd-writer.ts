@@ -1,6 +1,7 @@
-import { appendFile, open, rename, rm, type FileHandle } from 'node:fs/promises';
+import { appendFile, open, rm, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
+import { withPath, writeAll } from './raster-spool.js';
 
 /**
  * A streaming writer for layered Photoshop documents (PSD, or PSB when large), following Adobe's
@@ -12,6 +13,9 @@ import { randomUUID } from 'node:crypto';
  * Encoding: 8-bit channels use PackBits RLE (compression 1), as Photoshop does; 16-bit channels are stored
  * raw (compression 0) — valid and readable everywhere, at the cost of size (PackBits on 16-bit data is not
  * read by all readers, and ZIP needs one deflate stream per channel alive across the whole run).
+ *
+ * The document is written at the path given, in one go at close(); the caller chooses a temporary name
+ * and moves it into place (the files host commits all outputs together).
  */
 
 export interface PsdLayerSpec {
@@ -29,8 +33,16 @@ export interface PsdSpec {
   layers: PsdLayerSpec[];
   /** auto: PSB when a side exceeds 30000 px or the document could exceed 2 GB. */
   format?: 'auto' | 'psd' | 'psb';
-  /** Embedded as image resource 1039. */
+}
+
+/** Image resources that describe the document (Photoshop File Formats Specification, "Image Resource IDs"). */
+export interface PsdMetadata {
+  /** 1039: ICC profile. */
   iccProfile?: Uint8Array;
+  /** 1058: EXIF data 1, a TIFF-structured block (no "Exif" prefix). */
+  exif?: Uint8Array;
+  /** 1060: XMP metadata, UTF-8. */
+  xmp?: string;
 }
 
 interface ChannelStore {
@@ -112,7 +124,7 @@ export class PsdWriter {
         channel.rowBytes[y0 + r] = o - start;
       }
       channel.bytes += o;
-      await appendFile(channel.path, out.subarray(0, o));
+      await withPath(channel.path, () => appendFile(channel.path, out.subarray(0, o)));
     }
     state.rows += rows;
   }
@@ -142,25 +154,28 @@ export class PsdWriter {
     return this.encodeRow(depth === 8 ? new Uint8Array(width).fill(255) : new Uint16Array(width).fill(65535));
   }
 
-  async close(): Promise<void> {
+  /** Writes the document; on failure nothing is left at its path. */
+  async close(metadata: PsdMetadata = {}): Promise<void> {
     if (this.closed) throw new Error('document already closed');
     const { height } = this.spec;
     this.layers.forEach((l, i) => {
       if (l.rows !== height) throw new Error(`layer ${i} ("${this.spec.layers[i]!.name}") has ${l.rows} of ${height} rows`);
     });
-    const partial = `${this.path}.partial-${process.pid}`;
-    const out = await open(partial, 'w');
     try {
-      const w = new Writer(out);
-      await this.writeHeader(w);
-      await this.writeLayerSection(w);
-      await this.writeMergedImage(w);
-      await w.flush();
-      await out.close();
-      await rename(partial, this.path);
+      await withPath(this.path, async () => {
+        const out = await open(this.path, 'w');
+        try {
+          const w = new Writer(out);
+          this.writeHeader(w, metadata);
+          await this.writeLayerSection(w);
+          await this.writeMergedImage(w);
+          await w.flush();
+        } finally {
+          await out.close();
+        }
+      });
     } catch (error) {
-      await out.close().catch(() => undefined);
-      await rm(partial, { force: true });
+      await rm(this.path, { force: true });
       throw error;
     } finally {
       await this.removeTemp();
@@ -171,15 +186,15 @@ export class PsdWriter {
   async abort(): Promise<void> {
     this.closed = true;
     await this.removeTemp();
-    await rm(`${this.path}.partial-${process.pid}`, { force: true });
+    await rm(this.path, { force: true });
   }
 
   private async removeTemp(): Promise<void> {
     for (const layer of this.layers) for (const c of layer.channels) await rm(c.path, { force: true });
   }
 
-  private async writeHeader(w: Writer): Promise<void> {
-    const { width, height, depth, colorMode, iccProfile } = this.spec;
+  private writeHeader(w: Writer, metadata: PsdMetadata): void {
+    const { width, height, depth, colorMode } = this.spec;
     w.ascii('8BPS');
     w.u16(this.format === 'psb' ? 2 : 1);
     w.zeros(6);
@@ -189,17 +204,18 @@ export class PsdWriter {
     w.u16(depth);
     w.u16(colorMode === 'rgb' ? 3 : 1);
     w.u32(0); // colour mode data
-    if (iccProfile) {
-      const padded = iccProfile.length + (iccProfile.length % 2);
-      w.u32(4 + 2 + 2 + 4 + padded);
+    const resources: [number, Uint8Array][] = [];
+    if (metadata.iccProfile) resources.push([1039, metadata.iccProfile]);
+    if (metadata.exif) resources.push([1058, metadata.exif]);
+    if (metadata.xmp) resources.push([1060, new TextEncoder().encode(metadata.xmp)]);
+    w.u32(resources.reduce((sum, [, data]) => sum + 12 + data.length + (data.length % 2), 0));
+    for (const [id, data] of resources) {
       w.ascii('8BIM');
-      w.u16(1039);
+      w.u16(id);
       w.u16(0); // empty Pascal name, padded to even
-      w.u32(iccProfile.length);
-      w.bytes(iccProfile);
-      if (iccProfile.length % 2) w.zeros(1);
-    } else {
-      w.u32(0);
+      w.u32(data.length);
+      w.bytes(data);
+      if (data.length % 2) w.zeros(1);
     }
   }
 
@@ -400,19 +416,19 @@ class Writer {
   async flush(): Promise<void> {
     if (!this.file || this.size === 0) return;
     const data = this.take();
-    await this.file.write(data, 0, data.length);
+    await writeAll(this.file, data, null);
   }
   async copyFile(path: string, bytes: number): Promise<void> {
     await this.flush();
     if (bytes === 0) return;
-    const src = await open(path, 'r');
+    const src = await withPath(path, () => open(path, 'r'));
     try {
       const buffer = new Uint8Array(Math.min(COPY_CHUNK, bytes));
       let done = 0;
       while (done < bytes) {
         const { bytesRead } = await src.read(buffer, 0, Math.min(buffer.length, bytes - done), done);
         if (bytesRead === 0) throw new Error(`temporary layer data ${path} is shorter than expected`);
-        await this.file!.write(buffer, 0, bytesRead);
+        await writeAll(this.file!, buffer.subarray(0, bytesRead), null);
         done += bytesRead;
       }
     } finally {

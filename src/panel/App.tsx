@@ -143,7 +143,7 @@ export function App(props: AppProps) {
         {...(growth !== undefined ? { growth } : {})} {...(smaller ? { smaller } : {})} {...('error' in checked ? { problem: optionSentence(checked.error) } : {})} />
       {running ? (
         <RunStatus progress={phase.kind === 'running' ? phase.progress : undefined} cancelling={phase.kind === 'running' && phase.cancelling} onCancel={() => {
-          abort.current?.abort('cancelled from the panel');
+          abort.current?.abort(new Error('Cancelled by the user'));
           setPhase((p) => (p.kind === 'running' ? { ...p, cancelling: true } : p));
         }} />
       ) : (

@@ -29,13 +29,14 @@ export interface Kernels {
   interleaveU16(src: Ptr, pixels: number, components: number, component: number, dst: Ptr, scale: number, maxValue: number): void;
 
   /**
-   * Affine warp with Catmull-Rom bicubic (Keys a = -0.5) interpolation, clamp-to-edge sampling, for a dw x dh
-   * destination plane whose top-left pixel sits at (dx, dy) and a sw x sh source plane whose top-left pixel
-   * sits at (sx, sy) (integers): dst(x, y) = src(u - sx, v - sy) with u = m00*(x+dx) + (m01*(y+dy) + m02),
-   * v likewise, evaluated in double precision in exactly that order, so a pixel's sample does not depend on
-   * which tile computes it.
+   * Affine warp with Catmull-Rom bicubic (Keys a = -0.5) interpolation, clamp-to-edge sampling, of `channels`
+   * planes at once: source plane c starts srcPlane floats after plane c-1 (likewise dstPlane for the
+   * destination), and every channel shares each sample's coordinates and weights. The dw x dh destination's
+   * top-left pixel sits at (dx, dy), the sw x sh source's at (sx, sy) (integers): dst(x, y) = src(u - sx,
+   * v - sy) with u = m00*(x+dx) + (m01*(y+dy) + m02), v likewise, evaluated in double precision in exactly
+   * that order, so a pixel's sample does not depend on which tile computes it.
    */
-  warpAffineBicubic(src: Ptr, sw: number, sh: number, dst: Ptr, dw: number, dh: number,
+  warpAffineBicubic(src: Ptr, sw: number, sh: number, srcPlane: number, dst: Ptr, dw: number, dh: number, dstPlane: number, channels: number,
     m00: number, m01: number, m02: number, m10: number, m11: number, m12: number,
     dx: number, dy: number, sx: number, sy: number): void;
   /** As warpAffineBicubic with bilinear interpolation (used by alignment, where speed beats sharpness). */

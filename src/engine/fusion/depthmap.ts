@@ -9,7 +9,8 @@ export const depthMapFusion: FusionMethod = {
   mode: 'depthmap',
   readsColour: false,
   needsBlend: true,
-  bytesPerPixel: () => 0,
+  accumulatorPlanes: () => 0,
+  framePlanes: () => 0,
   reach: () => 0,
   tileGrid: () => 1,
   createTile: () => ({

@@ -24,8 +24,10 @@ export interface TileContext {
  */
 export interface FusionMethod {
   readonly mode: FusionMode;
-  /** Working bytes per outer-tile pixel of this method's own accumulators at their peak (float32 planes). */
-  bytesPerPixel(channels: number): number;
+  /** Float planes per outer-tile pixel of this method's accumulators, live for the whole tile. */
+  accumulatorPlanes(channels: number): number;
+  /** Float planes per pixel the method adds while it takes in one frame in pass 1 (besides the frame's colour). */
+  framePlanes(channels: number): number;
   /** Tile margin this method's filters need, beyond the focus measure's. */
   reach(levels: number): number;
   /** Tiles start at multiples of this (crop coordinates), so a tile computes exactly what the whole image would. */

@@ -69,15 +69,14 @@ export class PyramidFusion {
   }
 }
 
-/**
- * Working planes per pixel: the fused pyramids (channels x 4/3), the best scores (4/3), and one frame's
- * pyramids while they are built (channels x 4/3) plus two score planes.
- */
 export const pyramidFusion: FusionMethod = {
   mode: 'pyramid',
   readsColour: true,
   needsBlend: false,
-  bytesPerPixel: (channels) => 4 * ((4 / 3) * (2 * channels + 1) + 2),
+  // The fused pyramids (channels x 4/3) and the best scores (4/3); a frame's pyramids while they are built
+  // (channels x 4/3) and a level's score and scratch.
+  accumulatorPlanes: (channels) => (4 / 3) * (channels + 1),
+  framePlanes: (channels) => (4 / 3) * channels + 2,
   reach: pyramidReach,
   tileGrid: (levels) => 2 ** levels,
   createTile: ({ k, width, height, channels, levels }) => {

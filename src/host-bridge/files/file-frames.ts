@@ -1,13 +1,25 @@
-import { stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import sharp, { type Metadata, type Sharp } from 'sharp';
 import type { BitDepth, ChannelCount, FrameSource, PixelBlock, ReadRequest, StackInfo } from '../../engine/types.js';
 import { InputError } from '../index.js';
-import { RasterSpool } from '../../formats/raster-spool.js';
+import type { RasterSpool } from '../../formats/raster-spool.js';
+import { openVipsSpool } from '../../formats/vips-image.js';
+import { errnoInMessage, FileSystemError, isErrnoError, probeWrite, systemErrorLine } from './system-errors.js';
 
 sharp.cache(false); // libvips' operation cache would keep decoded frames alive: memory must follow the tile, not the stack
 
 const FORMATS = new Set(['jpeg', 'png', 'tiff']);
+
+/**
+ * The largest frame decoded (libvips' default guard, 0x3FFF²): one frame is decoded whole into memory
+ * before it is spooled, so this bounds that.
+ */
+export const MAX_FRAME_PIXELS = 0x3fff * 0x3fff;
+
+/** How frames are opened: the stored samples as they are (an embedded ICC profile is carried, not applied). */
+const OPEN = { failOn: 'warning', ignoreIcc: true, limitInputPixels: MAX_FRAME_PIXELS } as const;
 
 export interface ImageFileInfo {
   path: string;
@@ -16,6 +28,7 @@ export interface ImageFileInfo {
   height: number;
   channels: ChannelCount;
   bitDepth: BitDepth;
+  hasAlpha: boolean;
   icc?: Uint8Array;
 }
 
@@ -27,13 +40,19 @@ export async function probeImages(paths: string[]): Promise<ImageFileInfo[]> {
   const infos: ImageFileInfo[] = [];
   for (const path of paths) {
     const st = await stat(path).catch(() => undefined);
-    if (!st) throw new InputError(`${path}: file not found.`);
+    if (!st) throw new InputError(`${path}: file not found; check the path.`);
     if (!st.isFile()) throw new InputError(`${path}: not a file.`);
+    try {
+      await access(path, constants.R_OK);
+    } catch (error) {
+      if (isErrnoError(error)) throw new FileSystemError(systemErrorLine(error, path, 'input'));
+      throw error;
+    }
     let meta: Metadata;
     try {
-      meta = await sharp(path).metadata();
-    } catch {
-      throw new InputError(`${path}: not a readable JPEG, PNG or TIFF image (unknown or corrupt data).`);
+      meta = await sharp(path, OPEN).metadata();
+    } catch (error) {
+      throw await unreadable(path, error as Error);
     }
     if (!meta.format || !FORMATS.has(meta.format)) {
       throw new InputError(`${path}: ${meta.format ?? 'unknown'} images are not supported; use JPEG, PNG or TIFF.`);
@@ -53,16 +72,54 @@ export async function probeImages(paths: string[]): Promise<ImageFileInfo[]> {
       height,
       channels: colourChannels >= 3 ? 3 : 1,
       bitDepth: meta.depth === 'ushort' ? 16 : 8,
+      hasAlpha: Boolean(meta.hasAlpha),
       ...(meta.icc ? { icc: new Uint8Array(meta.icc) } : {}),
     });
   }
-  const first = infos[0]!;
-  for (const info of infos) {
-    if (info.width !== first.width || info.height !== first.height) {
-      throw new InputError(`${info.path}: ${info.width}x${info.height} differs from ${first.name} (${first.width}x${first.height}); all frames must be the same size.`);
-    }
-  }
+  checkSameSize(infos);
   return infos;
+}
+
+/** Why sharp could not read a header: too many pixels, or not an image it knows. */
+async function unreadable(path: string, error: Error): Promise<InputError> {
+  if (/pixel limit/i.test(error.message)) {
+    const meta = await sharp(path, { limitInputPixels: false }).metadata().catch(() => undefined);
+    const size = meta?.width && meta.height ? `${meta.width}x${meta.height} (${Math.round((meta.width * meta.height) / 1e6)} megapixels)` : 'too large';
+    return new InputError(`${path}: the image is ${size}, more than the ${Math.round(MAX_FRAME_PIXELS / 1e6)} megapixels Planewise decodes; reduce the frames' size.`);
+  }
+  return new InputError(`${path}: not a readable JPEG, PNG or TIFF image (unknown or corrupt data).`);
+}
+
+/** All frames must share one size; the odd ones are named against the size most frames have. */
+function checkSameSize(infos: ImageFileInfo[]): void {
+  const bySize = new Map<string, ImageFileInfo[]>();
+  for (const info of infos) {
+    const size = `${info.width}x${info.height}`;
+    bySize.set(size, [...(bySize.get(size) ?? []), info]);
+  }
+  if (bySize.size === 1) return;
+  const [majority, common] = [...bySize.entries()].sort((a, b) => b[1].length - a[1].length)[0]!;
+  const odd = infos.filter((i) => `${i.width}x${i.height}` !== majority);
+  const named = odd.slice(0, 3).map((i) => `${i.path} (${i.width}x${i.height})`).join(', ');
+  const more = odd.length > 3 ? ` and ${odd.length - 3} more` : '';
+  throw new InputError(
+    `${named}${more}: ${odd.length === 1 ? 'differs' : 'differ'} from the other frames' size ${majority} (${common.length} of ${infos.length} frames); all frames must be the same size.`,
+  );
+}
+
+/** Warnings worth a line before the run: what the outputs will not carry over from the frames. */
+export function frameWarnings(infos: ImageFileInfo[]): string[] {
+  const warnings: string[] = [];
+  const list = (files: ImageFileInfo[]) => files.slice(0, 3).map((f) => f.name).join(', ') + (files.length > 3 ? ` and ${files.length - 3} more` : '');
+  const alpha = infos.filter((i) => i.hasAlpha);
+  if (alpha.length) {
+    warnings.push(`${alpha.length === 1 ? '1 frame has' : `${alpha.length} frames have`} an alpha channel (${list(alpha)}): transparency is not stacked; the outputs are opaque.`);
+  }
+  const profiles = new Set(infos.map((i) => (i.icc ? Buffer.from(i.icc).toString('base64') : '')));
+  if (profiles.size > 1) {
+    warnings.push('the frames carry different ICC colour profiles: the outputs are tagged with the reference frame\'s, so colours of the others may shift; export the frames in one colour space.');
+  }
+  return warnings;
 }
 
 function describeDepth(depth: string | undefined): string {
@@ -96,10 +153,6 @@ export class FileFrameSource implements FrameSource {
     };
   }
 
-  get iccProfile(): Uint8Array | undefined {
-    return this.files[0]!.icc;
-  }
-
   async read(frame: number, request: ReadRequest = {}): Promise<PixelBlock> {
     const { width, height } = this.info;
     if (request.targetWidth !== undefined && !request.rect) {
@@ -127,15 +180,23 @@ export class FileFrameSource implements FrameSource {
     return spool;
   }
 
+  /**
+   * libvips decodes the file straight into a native ".v" image on disk, strip by strip, so a frame is never
+   * whole in memory; the spool then reads its pixels by rectangle.
+   */
   private decodeToSpool(frame: number): Promise<RasterSpool> {
     let spool = this.spools.get(frame);
     if (!spool) {
       spool = (async () => {
-        const full = await this.decode(frame, (img) => img);
+        const file = this.files[frame]!;
         const { width, height, channels, bitDepth } = this.info;
-        const raw = await RasterSpool.create(join(this.tempDir, `frame-${frame}.raw`), width, height, channels, bitDepth === 16 ? 2 : 1);
-        await raw.writeRect({ left: 0, top: 0, width, height }, full.data);
-        return raw;
+        const path = join(this.tempDir, `frame-${frame}.v`);
+        const written = await this.decodeWith(frame, (img) => img.toFile(path));
+        if (written.width !== width || written.height !== height) {
+          throw new InputError(`${file.path}: decodes to ${written.width}x${written.height} though its header says ${width}x${height}; the file is corrupt.`);
+        }
+        if (written.channels !== channels) throw new InputError(`${file.path}: decoded ${written.channels} channels, expected ${channels}; the file may be corrupt.`);
+        return openVipsSpool(path, width, height, channels, bitDepth === 16 ? 2 : 1);
       })();
       this.spools.set(frame, spool);
     }
@@ -148,17 +209,32 @@ export class FileFrameSource implements FrameSource {
   }
 
   private async decode(frame: number, shape: (img: Sharp) => Sharp): Promise<PixelBlock> {
+    const { channels, bitDepth } = this.info;
+    const { data, info } = await this.decodeWith(frame, (img) => shape(img).raw({ depth: bitDepth === 16 ? 'ushort' : 'uchar' }).toBuffer({ resolveWithObject: true }));
+    if (info.channels !== channels) throw new InputError(`${this.files[frame]!.path}: decoded ${info.channels} channels, expected ${channels}; the file may be corrupt.`);
+    const samples = bitDepth === 16 ? new Uint16Array(data.buffer, data.byteOffset, data.byteLength / 2) : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    return { width: info.width, height: info.height, channels, data: samples, maxValue: this.maxValue };
+  }
+
+  /**
+   * The frame opened, oriented, without alpha, in the stack's colour space and depth, handed to `output`.
+   * Failures become one line: a system error names its path, a libvips write error the temporary folder, and
+   * anything else blames the file as undecodable.
+   */
+  private async decodeWith<T>(frame: number, output: (img: Sharp) => Promise<T>): Promise<T> {
     const file = this.files[frame]!;
     const { channels, bitDepth } = this.info;
     const space = channels === 3 ? (bitDepth === 16 ? 'rgb16' : 'srgb') : bitDepth === 16 ? 'grey16' : 'b-w';
     try {
-      const img = shape(sharp(file.path, { failOn: 'warning' }).rotate().removeAlpha()).toColourspace(space);
-      const { data, info } = await img.raw({ depth: bitDepth === 16 ? 'ushort' : 'uchar' }).toBuffer({ resolveWithObject: true });
-      if (info.channels !== channels) throw new Error(`decoded ${info.channels} channels, expected ${channels}`);
-      const samples = bitDepth === 16 ? new Uint16Array(data.buffer, data.byteOffset, data.byteLength / 2) : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-      return { width: info.width, height: info.height, channels, data: samples, maxValue: this.maxValue };
+      return await output(sharp(file.path, OPEN).rotate().removeAlpha().toColourspace(space));
     } catch (error) {
-      throw new InputError(`${file.path}: could not decode the image (${(error as Error).message.split('\n')[0]}); the file may be truncated or corrupt.`);
+      if (error instanceof FileSystemError || error instanceof InputError) throw error;
+      if (isErrnoError(error)) throw new FileSystemError(systemErrorLine(error, error.path ?? file.path, error.path ? 'temporary' : 'input'));
+      const message = (error as Error).message;
+      const aboutTemp = message.includes(this.tempDir) || /write/i.test(message);
+      const code = aboutTemp ? (errnoInMessage(message) ?? (await probeWrite(this.tempDir))) : undefined;
+      if (code) throw new FileSystemError(systemErrorLine(Object.assign(new Error(message), { code }), this.tempDir, 'temporary'));
+      throw new InputError(`${file.path}: could not decode the image (${message.split('\n')[0]}); the file may be truncated or corrupt.`);
     }
   }
 

@@ -1,28 +1,36 @@
-import { rename, rm, writeFile } from 'node:fs/promises';
-import { basename, extname, join } from 'node:path';
+import { writeFile } from 'node:fs/promises';
+import { basename, dirname, extname, join } from 'node:path';
 import sharp from 'sharp';
 import type { OutputPlan, PixelBlock, Rect, ResultSink, StackResult } from '../../engine/types.js';
 import { PsdWriter } from '../../formats/psd-writer.js';
 import { RasterSpool } from '../../formats/raster-spool.js';
+import { addTiffTags } from '../../formats/tiff-metadata.js';
+import { createVipsSpool, finishVipsSpool } from '../../formats/vips-image.js';
+import type { OutputCommit } from './commit.js';
+import { colourOutputMetadata, depthMapMetadata, exifWithPrefix, type FrameMetadata, type OutputMetadata } from './metadata.js';
+import { exifBlock } from '../../formats/exif.js';
+import type { FileOutputs } from './output-paths.js';
+import { errnoInMessage, FileSystemError, probeWrite, systemErrorLine, type ErrnoError } from './system-errors.js';
 import { LAYER_NAMES } from '../layer-names.js';
 
-export interface FileOutputs {
-  /** Layered PSD (or PSB when too large): aligned frames with masks, composite on top. */
-  psd?: string;
-  /** Flattened composite: .tif/.tiff (16-bit when the input is), .png (likewise), .jpg/.jpeg (8-bit). */
-  composite?: string;
-  /** 8-bit grayscale depth map, 0 = first frame (near), 255 = last (far). */
-  depth?: string;
-  /** JSON with reference, crop and the per-frame 2x3 transforms. */
-  transforms?: string;
+export interface FileSinkOptions {
+  outputs: FileOutputs;
+  tempDir: string;
+  frameNames: string[];
+  /** Stages every output under a temporary name and moves them into place together. */
+  commit: OutputCommit;
+  /** The metadata of a frame (the reference, once the engine names it). */
+  frameMetadata: (frame: number) => Promise<FrameMetadata>;
+  /** Throws CancelledError when the run has been cancelled; checked between the writing steps. */
+  checkCancelled: () => void;
 }
-
-export const COMPOSITE_EXTENSIONS = ['.tif', '.tiff', '.png', '.jpg', '.jpeg'];
 
 /**
  * Writes engine output to files. Nothing appears at an output path until everything succeeded: each file is
- * produced under a temporary name and renamed at the end; abort() removes all of it. Tiles that span the
- * full width stream straight into the PSD writer; narrower tiles go through raw spools first.
+ * produced under a temporary name and all are moved into place together at the end (commit.ts); abort()
+ * removes all of it. Tiles that span the full width stream straight into the PSD writer; narrower tiles go
+ * through raw spools first. The composite and the depth map are spooled as libvips images, which sharp
+ * encodes from disk.
  */
 export class FileSink implements ResultSink {
   private plan?: OutputPlan;
@@ -34,21 +42,22 @@ export class FileSink implements ResultSink {
   private readonly layerQueue = new Map<number, Promise<void>>();
   private composite?: RasterSpool;
   private depth?: RasterSpool;
-  private readonly pending: string[] = [];
+  private readonly outputs: FileOutputs;
+  private readonly tempDir: string;
+  private readonly frameNames: string[];
 
-  constructor(
-    private readonly outputs: FileOutputs,
-    private readonly tempDir: string,
-    private readonly frameNames: string[],
-    private readonly iccProfile?: Uint8Array,
-  ) {}
+  constructor(private readonly options: FileSinkOptions) {
+    this.outputs = options.outputs;
+    this.tempDir = options.tempDir;
+    this.frameNames = options.frameNames;
+  }
 
   async begin(plan: OutputPlan): Promise<void> {
     this.plan = plan;
     const { crop, channels, bitDepth } = plan;
     if (this.outputs.psd) {
       this.psd = await PsdWriter.create(
-        this.outputs.psd,
+        this.options.commit.stage(this.outputs.psd),
         {
           width: crop.width,
           height: crop.height,
@@ -60,16 +69,15 @@ export class FileSink implements ResultSink {
             { name: LAYER_NAMES.composite(plan.mode), hasMask: false },
           ],
           format: 'auto',
-          ...(this.iccProfile ? { iccProfile: this.iccProfile } : {}),
         },
         this.tempDir,
       );
     }
     const bytes = bitDepth === 16 ? 2 : 1;
     if (this.outputs.composite || this.psd) {
-      this.composite = await RasterSpool.create(join(this.tempDir, 'composite.raw'), crop.width, crop.height, channels, bytes);
+      this.composite = await createVipsSpool(join(this.tempDir, 'composite.v'), crop.width, crop.height, channels, bytes);
     }
-    if (this.outputs.depth) this.depth = await RasterSpool.create(join(this.tempDir, 'depth.raw'), crop.width, crop.height, 1, 1);
+    if (this.outputs.depth) this.depth = await createVipsSpool(join(this.tempDir, 'depth.v'), crop.width, crop.height, 1, 1);
   }
 
   private fullWidth(rect: Rect): boolean {
@@ -155,27 +163,36 @@ export class FileSink implements ResultSink {
   }
 
   async finish(result: StackResult): Promise<void> {
-    const { crop, channels, bitDepth, layerOrder, slabs } = this.plan!;
+    const { crop, layerOrder, slabs } = this.plan!;
+    const { checkCancelled, commit } = this.options;
     const band = 256;
+    const metadata = colourOutputMetadata(await this.options.frameMetadata(result.reference), crop.width, crop.height);
     for (const [layer, spool] of this.layerSpools) {
       for (let top = 0; top < crop.height; top += band) {
+        checkCancelled();
         const rect = { left: 0, top, width: crop.width, height: Math.min(band, crop.height - top) };
         await this.psd!.writeLayerBand(layer, top, await spool.pixels.readRect(rect), spool.mask ? await spool.mask.readRect(rect) : undefined);
       }
     }
     if (this.psd && this.composite) {
       for (let top = 0; top < crop.height; top += band) {
+        checkCancelled();
         const rect = { left: 0, top, width: crop.width, height: Math.min(band, crop.height - top) };
         await this.psd.writeLayerBand(layerOrder.length + slabs.length, top, await this.composite.readRect(rect));
       }
     }
+    if (this.psd) {
+      checkCancelled();
+      await this.psd.close({ ...(metadata.icc ? { iccProfile: metadata.icc } : {}), exif: exifBlock(metadata.exif), xmp: metadata.xmp });
+      this.psd = undefined;
+    }
     if (this.outputs.composite && this.composite) {
-      const data = await this.composite.readRect({ left: 0, top: 0, width: crop.width, height: crop.height });
-      await this.encode(this.outputs.composite, data, crop.width, crop.height, channels, bitDepth);
+      checkCancelled();
+      await this.encode(this.outputs.composite, this.composite, metadata);
     }
     if (this.outputs.depth && this.depth) {
-      const data = await this.depth.readRect({ left: 0, top: 0, width: crop.width, height: crop.height });
-      await this.encode(this.outputs.depth, data, crop.width, crop.height, 1, 8);
+      checkCancelled();
+      await this.encode(this.outputs.depth, this.depth, depthMapMetadata(crop.width, crop.height));
     }
     if (this.outputs.transforms) {
       const json = {
@@ -183,38 +200,47 @@ export class FileSink implements ResultSink {
         crop: { left: crop.left, top: crop.top, width: crop.width, height: crop.height },
         transforms: result.frames.map((f) => f.transform),
       };
-      const temp = this.tempName(this.outputs.transforms);
-      await writeFile(temp, JSON.stringify(json, null, 2) + '\n');
+      await writeFile(commit.stage(this.outputs.transforms), JSON.stringify(json, null, 2) + '\n');
     }
-    if (this.psd) {
-      await this.psd.close();
-      this.psd = undefined;
-    }
-    for (const temp of this.pending) await rename(temp, temp.slice(0, temp.lastIndexOf('.partial-')));
-    this.pending.length = 0;
     await this.closeSpools();
+    checkCancelled(); // the last moment a Ctrl-C still leaves everything as it was
+    commit.commit();
   }
 
-  private tempName(path: string): string {
-    const temp = `${path}.partial-${process.pid}`;
-    this.pending.push(temp);
-    return temp;
-  }
-
-  private async encode(path: string, data: Uint8Array | Uint16Array, width: number, height: number, channels: 1 | 3, bitDepth: 8 | 16): Promise<void> {
-    const ext = extname(path).toLowerCase();
+  /**
+   * Encodes a spooled image to `target` (under its temporary name) with sharp, reading the spool from disk.
+   * The pixels keep the frames' colour space: the profile is attached, never applied.
+   */
+  private async encode(target: string, spool: RasterSpool, metadata: OutputMetadata): Promise<void> {
+    const ext = extname(target).toLowerCase();
     const jpeg = ext === '.jpg' || ext === '.jpeg';
-    // JPEG is 8-bit only: 16-bit results are rounded down to 8 bits here (65535 / 257 = 255 exactly).
-    const samples = bitDepth === 16 && jpeg ? Uint8Array.from(data, (v) => Math.round(v / 257)) : data;
-    const wide = samples instanceof Uint16Array;
-    let img = sharp(samples, { raw: { width, height, channels } });
-    if (wide) img = img.toColourspace(channels === 3 ? 'rgb16' : 'grey16');
-    else if (channels === 1) img = img.toColourspace('b-w');
-    const temp = this.tempName(path);
-    if (ext === '.tif' || ext === '.tiff') await img.tiff({ compression: 'lzw', predictor: 'horizontal' }).toFile(temp);
-    else if (ext === '.png') await img.png({ compressionLevel: 6 }).toFile(temp);
-    else if (jpeg) await img.jpeg({ quality: 95, chromaSubsampling: '4:4:4' }).toFile(temp);
-    else throw new Error(`${path}: unsupported output format ${ext}`);
+    const tiff = ext === '.tif' || ext === '.tiff';
+    await finishVipsSpool(spool, {
+      ...(metadata.icc ? { icc: metadata.icc } : {}),
+      exif: exifWithPrefix(metadata.exif),
+      xmp: metadata.xmp,
+      ...(metadata.density ? { density: metadata.density } : {}),
+    });
+    // JPEG is 8-bit only: libvips scales 16-bit results down to 8 bits.
+    const wide = spool.bytesPerSample === 2 && !jpeg;
+    const space = spool.channels === 3 ? (wide ? 'rgb16' : 'srgb') : wide ? 'grey16' : 'b-w';
+    let img = sharp(spool.path, { limitInputPixels: false }).keepIccProfile().keepExif().keepXmp().toColourspace(space);
+    // sharp's TIFF writer takes the resolution as options (pixels per mm) rather than from the image.
+    const pixelsPerMm = (metadata.density ?? 72) / 25.4;
+    if (tiff) img = img.tiff({ compression: 'lzw', predictor: 'horizontal', xres: pixelsPerMm, yres: pixelsPerMm, resolutionUnit: 'inch' });
+    else if (ext === '.png') img = img.png({ compressionLevel: 6 });
+    else if (jpeg) img = img.jpeg({ quality: 95, chromaSubsampling: '4:4:4' });
+    else throw new Error(`${target}: unsupported output format ${ext}`); // checkOutputNames refused it before the run
+    const partial = this.options.commit.stage(target);
+    try {
+      await img.toFile(partial);
+    } catch (error) {
+      const message = (error as Error).message.split('\n')[0]!;
+      const code = errnoInMessage(message) ?? (await probeWrite(dirname(partial)));
+      throw new FileSystemError(code ? systemErrorLine({ code } as ErrnoError, target, 'output') : `${target}: could not write the image (${message}); check the disk and try again.`);
+    }
+    // libvips' TIFF writer keeps the ICC profile and XMP but not EXIF: added here.
+    if (tiff) await addTiffTags(partial, metadata.exif);
   }
 
   private async closeSpools(): Promise<void> {
@@ -233,8 +259,7 @@ export class FileSink implements ResultSink {
     await this.psd?.abort();
     this.psd = undefined;
     await this.closeSpools().catch(() => undefined);
-    for (const temp of this.pending) await rm(temp, { force: true });
-    this.pending.length = 0;
+    this.options.commit.discard();
   }
 }
 

@@ -1,63 +1,100 @@
-import { mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { readdir, rm, stat, statfs } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
-import { dirname, extname, join } from 'node:path';
+import { extname, join, resolve } from 'node:path';
+import sharp from 'sharp';
 import { stackFrames } from '../../engine/pipeline.js';
 import { cancelTokenFrom } from '../../engine/progress.js';
 import type { StackResult } from '../../engine/types.js';
 import type { Kernels } from '../../wasm/kernels.js';
-import { InputError, type FrameEntry, type StackHost, type StackRequest } from '../index.js';
-import { FileFrameSource, probeImages } from './file-frames.js';
-import { COMPOSITE_EXTENSIONS, FileSink, type FileOutputs } from './file-sink.js';
+import { CancelledError, InputError, type FrameEntry, type StackHost, type StackRequest } from '../index.js';
+import { OutputCommit, removeStalePartials } from './commit.js';
+import { FileFrameSource, frameWarnings, probeImages, type ImageFileInfo } from './file-frames.js';
+import { FileSink } from './file-sink.js';
+import { makeTempDir, removeStaleTempDirs, untrackLeftover } from './leftovers.js';
+import { readFrameMetadata, writtenByPlanewise } from './metadata.js';
+import { checkOutputNames, checkOutputPaths, makeOutputFolders, outputList, type FileOutputs } from './output-paths.js';
+import { explainFailure } from './failure.js';
+import { FileSystemError, isErrnoError, systemErrorLine } from './system-errors.js';
 import { TilePool } from './tile-pool.js';
 
 export * from '../index.js';
-export type { FileOutputs } from './file-sink.js';
+export type { FileOutputs } from './output-paths.js';
+export { OutputPathError } from './output-paths.js';
+export { FileSystemError } from './system-errors.js';
+export { removeLeftoversNow } from './leftovers.js';
 export { loadNodeKernels, packageRoot } from './node-kernels.js';
 
 const IMAGE_EXTENSIONS = new Set(['.jpg', '.jpeg', '.png', '.tif', '.tiff']);
 const byName = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
 
+/** Messages for the user that are not errors: warnings about the frames, files skipped. */
+export type NoticeListener = (notice: { kind: 'warning' | 'note'; message: string }) => void;
+
 /**
- * Expands the command line's inputs: a folder contributes its JPEG/PNG/TIFF files; files are taken as given.
- * Frames are ordered by file name (natural order: frame_2 before frame_10).
+ * Expands the command line's inputs: a folder contributes its JPEG/PNG/TIFF files, except those Planewise
+ * wrote (a previous run's outputs saved beside the frames; reported through `onNotice`); files are taken as
+ * given. Frames are ordered by file name (natural order: frame_2 before frame_10).
  */
-export async function resolveInputs(inputs: string[]): Promise<string[]> {
+export async function resolveInputs(inputs: string[], onNotice?: NoticeListener): Promise<string[]> {
   const files: string[] = [];
+  const skipped: string[] = [];
   for (const input of inputs) {
-    const st = await stat(input).catch(() => undefined);
-    if (st?.isDirectory()) {
-      const entries = (await readdir(input)).filter((f) => IMAGE_EXTENSIONS.has(extname(f).toLowerCase()) && !f.startsWith('.'));
-      if (entries.length === 0) throw new InputError(`${input}: the folder holds no JPEG, PNG or TIFF files.`);
-      files.push(...entries.map((f) => join(input, f)));
-    } else {
-      files.push(input); // missing files are reported by probeImages, naming the file
+    const st = await stat(input).catch((error: unknown) => error as Error);
+    if (st instanceof Error) {
+      if (isErrnoError(st) && st.code !== 'ENOENT') throw new FileSystemError(systemErrorLine(st, input, 'input'));
+      throw new InputError(`${input}: not found (no such file or folder); check the path.`);
     }
+    if (!st.isDirectory()) {
+      files.push(input);
+      continue;
+    }
+    let names: string[];
+    try {
+      names = await readdir(input);
+    } catch (error) {
+      if (isErrnoError(error)) throw new FileSystemError(systemErrorLine(error, input, 'input'));
+      throw error;
+    }
+    const entries = names.filter((f) => IMAGE_EXTENSIONS.has(extname(f).toLowerCase()) && !f.startsWith('.'));
+    if (entries.length === 0) throw new InputError(`${input}: the folder holds no JPEG, PNG or TIFF files.`);
+    for (const name of entries) {
+      const path = join(input, name);
+      const meta = await sharp(path, { limitInputPixels: false }).metadata().catch(() => undefined);
+      if (meta && writtenByPlanewise(meta)) skipped.push(name);
+      else files.push(path);
+    }
+  }
+  if (skipped.length) {
+    onNotice?.({ kind: 'note', message: `skipped ${skipped.length === 1 ? 'a file' : `${skipped.length} files`} that Planewise wrote (${skipped.join(', ')}); name ${skipped.length === 1 ? 'it' : 'them'} explicitly to stack ${skipped.length === 1 ? 'it' : 'them'} anyway.` });
   }
   return files.sort((a, b) => byName.compare(a, b));
 }
 
-/** Checks output paths before any work, so a typo costs nothing. */
-export function validateOutputs(outputs: FileOutputs): void {
-  const check = (path: string | undefined, allowed: string[], what: string) => {
-    if (path && !allowed.includes(extname(path).toLowerCase())) {
-      throw new InputError(`${path}: the ${what} must end in ${allowed.join(', ')}.`);
-    }
-  };
-  check(outputs.psd, ['.psd', '.psb'], 'layered document');
-  check(outputs.composite, COMPOSITE_EXTENSIONS, 'composite');
-  check(outputs.depth, ['.png', '.tif', '.tiff'], 'depth map');
-  check(outputs.transforms, ['.json'], 'transforms file');
-  if (!outputs.psd && !outputs.composite && !outputs.depth && !outputs.transforms) {
-    throw new InputError('Nothing to write: give at least one of --out, --composite, --depth, --transforms.');
+/**
+ * Refuses up front when the temporary folder cannot hold the decoded stack (every frame is decoded once
+ * into a raw file there; README "What it costs").
+ */
+async function checkTempSpace(tempDir: string, infos: ImageFileInfo[]): Promise<void> {
+  const fs = await statfs(tempDir).catch(() => undefined);
+  if (!fs) return;
+  const wide = infos.some((i) => i.bitDepth === 16) ? 2 : 1;
+  const channels = infos.some((i) => i.channels === 3) ? 3 : 1;
+  const need = infos.length * infos[0]!.width * infos[0]!.height * channels * wide;
+  const free = fs.bavail * fs.bsize;
+  if (free < need) {
+    const mib = (n: number) => `${Math.ceil(n / 1048576)} MiB`;
+    throw new FileSystemError(`${tmpdir()}: the decoded frames need about ${mib(need)} of temporary space but only ${mib(free)} is free; free some space or set TMPDIR to a folder on a disk with more room.`);
   }
 }
 
-/** The files host: image files in, PSD / composite / depth map / transforms out. */
 export interface FileHostOptions {
   /** Worker threads fusing tiles; 1 fuses on the calling thread. Default: every core. */
   threads?: number;
+  /** Warnings about the frames and notes about skipped files, before the run. */
+  onNotice?: NoticeListener;
 }
 
+/** The files host: image files in, PSD / composite / depth map / transforms out. */
 export class FileHost implements StackHost {
   constructor(
     private readonly inputs: string[],
@@ -71,20 +108,42 @@ export class FileHost implements StackHost {
     return files.map((path) => ({ id: path, name: path, usable: true }));
   }
 
+  /**
+   * Checks everything that can be checked before the work (outputs, then inputs, then temporary space),
+   * runs the engine and commits the outputs all together. Throws InputError, FileSystemError (one line
+   * each), OutputPathError (a usage mistake) or CancelledError; on any of them no output has changed.
+   */
   async stack(request: StackRequest = {}): Promise<StackResult> {
-    validateOutputs(this.outputs);
-    let files = request.frames ?? (await resolveInputs(this.inputs));
+    checkOutputNames(this.outputs);
+    let files = request.frames ?? (await resolveInputs(this.inputs, this.options.onNotice));
     if (request.reverse) files = [...files].reverse();
+    await checkOutputPaths(this.outputs, files);
     const infos = await probeImages(files);
-    for (const path of Object.values(this.outputs) as (string | undefined)[]) {
-      if (path) await mkdir(dirname(path), { recursive: true });
-    }
-    const temp = await mkdtemp(join(tmpdir(), 'planewise-'));
+    for (const message of frameWarnings(infos)) this.options.onNotice?.({ kind: 'warning', message });
+    await removeStaleTempDirs();
+    await removeStalePartials(outputList(this.outputs).map(([, path]) => resolve(path)));
+    const cancelled = () => {
+      if (request.signal?.aborted) throw new CancelledError();
+    };
+    cancelled();
+    const temp = await makeTempDir();
+    const commit = new OutputCommit();
     const source = new FileFrameSource(infos, temp);
-    const sink = new FileSink(this.outputs, temp, infos.map((i) => i.name), source.iccProfile);
-    const threads = Math.max(1, Math.floor(this.options.threads ?? availableParallelism()));
-    const pool = threads > 1 ? await TilePool.start(threads, this.kernels.kind, source.info, source) : undefined;
+    let undoFolders = async () => {};
+    let pool: TilePool | undefined;
     try {
+      await checkTempSpace(temp, infos);
+      undoFolders = await makeOutputFolders(this.outputs);
+      const sink = new FileSink({
+        outputs: this.outputs,
+        tempDir: temp,
+        frameNames: infos.map((i) => i.name),
+        commit,
+        frameMetadata: (frame) => readFrameMetadata(infos[frame]!.path),
+        checkCancelled: cancelled,
+      });
+      const threads = Math.max(1, Math.floor(this.options.threads ?? availableParallelism()));
+      pool = threads > 1 ? await TilePool.start(threads, this.kernels.kind, source.info, source) : undefined;
       const result = await stackFrames(source, sink, this.kernels, {
         ...request.options,
         // Without a layered document there is nothing to put layers in, so the run skips making them.
@@ -96,10 +155,15 @@ export class FileHost implements StackHost {
       });
       if (pool) result.arenaPeakBytes = Math.max(result.arenaPeakBytes, pool.arenaPeakBytes);
       return result;
+    } catch (error) {
+      commit.discard();
+      await undoFolders();
+      throw explainFailure(error, temp);
     } finally {
-      await pool?.close();
-      await source.close();
+      await pool?.close().catch(() => undefined);
+      await source.close().catch(() => undefined);
       await rm(temp, { recursive: true, force: true });
+      untrackLeftover(temp);
     }
   }
 }

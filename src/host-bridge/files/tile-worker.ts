@@ -7,7 +7,8 @@ import { fullScale } from '../../engine/pixel-format.js';
 import { StageClock, type StageSeconds } from '../../engine/profile.js';
 import { fuseTile, type TileJob, type TileOutput } from '../../engine/tile-fusion.js';
 import type { FrameSource, PixelBlock, ReadRequest, StackInfo } from '../../engine/types.js';
-import { RasterSpool } from '../../formats/raster-spool.js';
+import type { RasterSpool } from '../../formats/raster-spool.js';
+import { openVipsSpool } from '../../formats/vips-image.js';
 import type { Kernels, KernelKind } from '../../wasm/kernels.js';
 import { loadNodeKernels } from './node-kernels.js';
 
@@ -37,7 +38,7 @@ class SpoolSource implements FrameSource {
     const rect = request.rect ?? { left: 0, top: 0, width, height };
     let spool = this.spools.get(frame);
     if (!spool) {
-      spool = this.host!.spoolPath(frame).then((path) => RasterSpool.open(path, width, height, channels, bitDepth === 16 ? 2 : 1));
+      spool = this.host!.spoolPath(frame).then((path) => openVipsSpool(path, width, height, channels, bitDepth === 16 ? 2 : 1));
       this.spools.set(frame, spool);
     }
     const data = await (await spool).readRect(rect);

@@ -35,8 +35,8 @@ export function warpKernels(arena: Arena): Pick<Kernels, 'warpAffineBicubic' | '
   }
 
   return {
-    warpAffineBicubic(src, sw, sh, dst, dw, dh, m00, m01, m02, m10, m11, m12, dx, dy, sx, sy) {
-      warp(true, src, sw, sh, dst, dw, dh, m00, m01, m02, m10, m11, m12, dx, dy, sx, sy);
+    warpAffineBicubic(src, sw, sh, srcPlane, dst, dw, dh, dstPlane, channels, m00, m01, m02, m10, m11, m12, dx, dy, sx, sy) {
+      for (let c = 0; c < channels; c++) warp(true, src + 4 * c * srcPlane, sw, sh, dst + 4 * c * dstPlane, dw, dh, m00, m01, m02, m10, m11, m12, dx, dy, sx, sy);
     },
     warpAffineBilinear(src, sw, sh, dst, dw, dh, m00, m01, m02, m10, m11, m12) {
       warp(false, src, sw, sh, dst, dw, dh, m00, m01, m02, m10, m11, m12);
