@@ -9,13 +9,9 @@ export function errorSentence(error: unknown): string {
   return `Stacking failed: ${first}. The document is unchanged.`;
 }
 
-/**
- * An option outside its range, as the panel words it: the engine's message without the command-line flag
- * it also names, and where to change it.
- */
+/** An option outside its range, as the panel words it: by its label, not its command-line flag, and where to change it. */
 export function optionSentence(error: OptionError): string {
-  const text = error.message.replace(/ \(--[\w-]+\)/g, '');
-  return `${text.charAt(0).toUpperCase()}${text.slice(1)}; change it in the settings above.`;
+  return `${error.label.charAt(0).toUpperCase()}${error.label.slice(1)} ${error.requirement}; change it in the settings above.`;
 }
 
 /** "840 MB", "3.1 GB": decimal units, as Photoshop and the operating systems show file sizes. */
