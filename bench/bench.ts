@@ -8,6 +8,7 @@ import { packageRoot } from '../src/host-bridge/files/index.js';
 import { loadNodeKernels } from '../src/host-bridge/files/node-kernels.js';
 import type { KernelKind } from '../src/wasm/kernels.js';
 import { syntheticRows } from './synthetic-quality.js';
+import { printTable, type Row } from './table.js';
 
 if (process.argv.includes('--large')) {
   const { runLargeBench } = await import('./large.js'); // the 24 MP x 20 whole-run bench, on its own
@@ -22,7 +23,6 @@ const sets = existsSync(realDir)
   : [join(root, 'samples', 'focusstack-pcb7')];
 const runner = fileURLToPath(new URL('./run-one.js', import.meta.url));
 
-interface Row { [column: string]: string }
 const rows: Row[] = [];
 for (const set of sets) {
   for (const mode of ['pyramid', 'depthmap'] as const) {
@@ -76,11 +76,3 @@ for (const kind of ['wasm-simd', 'wasm-scalar', 'typescript'] as KernelKind[]) {
 }
 printTable('Kernels on a 2048x1536 float plane', kernelRows);
 
-function printTable(title: string, table: Row[]): void {
-  const columns = [...new Set(table.flatMap((r) => Object.keys(r)))];
-  const widths = columns.map((c) => Math.max(c.length, ...table.map((r) => (r[c] ?? '').length)));
-  console.log(`\n${title}\n`);
-  console.log('| ' + columns.map((c, i) => c.padEnd(widths[i]!)).join(' | ') + ' |');
-  console.log('|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|');
-  for (const r of table) console.log('| ' + columns.map((c, i) => (r[c] ?? '').padEnd(widths[i]!)).join(' | ') + ' |');
-}

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
 import { packageRoot } from '../src/host-bridge/files/index.js';
+import { printTable, type Row } from './table.js';
 
 const root = packageRoot();
 const cli = join(root, 'bin', 'planewise.js');
@@ -136,7 +137,6 @@ function cliArgs(stack: string, c: Config): string[] {
   return [process.execPath, cli, 'stack', stack, '--mode', c.mode, ...outputs, '--json', ...(c.threads ? ['--threads', String(c.threads)] : [])];
 }
 
-type Row = Record<string, string>;
 
 export async function runLargeBench(argv: string[]): Promise<void> {
   const { values } = parseArgs({
@@ -252,11 +252,3 @@ function printPeers(): void {
   printTable('Peers on the same stack (from ../shared/docs/peer-figures.md, not re-run; ±30 % on a shared machine)', names.map((peer, i) => ({ peer, 'wall, peak RSS': cells[i] ?? '' })));
 }
 
-export function printTable(title: string, table: Row[]): void {
-  const columns = [...new Set(table.flatMap((r) => Object.keys(r)))];
-  const widths = columns.map((c) => Math.max(c.length, ...table.map((r) => (r[c] ?? '').length)));
-  console.log(`\n${title}\n`);
-  console.log('| ' + columns.map((c, i) => c.padEnd(widths[i]!)).join(' | ') + ' |');
-  console.log('|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|');
-  for (const r of table) console.log('| ' + columns.map((c, i) => (r[c] ?? '').padEnd(widths[i]!)).join(' | ') + ' |');
-}

@@ -1,5 +1,7 @@
 // Renders the plugin and panel icons (light and dark themes, 1x and 2x) from one SVG drawing.
 // Run by hand when the drawing changes: `node scripts/make-icons.mjs`; the PNGs are committed.
+// manifest.json names each icon once ("icons/panel-dark.png") with "scale": [1, 2]; UXP then loads
+// icons/panel-dark@1x.png and icons/panel-dark@2x.png, so those are the files written.
 import sharp from 'sharp';
 import { mkdir } from 'node:fs/promises';
 
@@ -24,7 +26,7 @@ const variants = [
 await mkdir(new URL('../icons/', import.meta.url), { recursive: true });
 for (const v of variants) {
   for (const scale of [1, 2]) {
-    const file = new URL(`../icons/${v.name}${scale === 2 ? '@2x' : ''}.png`, import.meta.url);
+    const file = new URL(`../icons/${v.name}@${scale}x.png`, import.meta.url);
     await sharp(Buffer.from(drawing(v.stroke, v.fill)), { density: 72 * ((v.size * scale) / 48) })
       .resize(v.size * scale, v.size * scale)
       .png()

@@ -1,10 +1,24 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { unzipSync } from 'fflate';
 import sharp from 'sharp';
 import { root } from './helpers/cli.js';
+
+/** The layering the panel relies on: it talks to Photoshop only through the adapter's facade. */
+describe('panel sources', () => {
+  it('import only React and the Photoshop facade (never the engine, the kernels or adapter internals)', () => {
+    const dir = join(root, 'src', 'panel');
+    for (const file of readdirSync(dir).filter((f) => /\.tsx?$/.test(f))) {
+      const source = readFileSync(join(dir, file), 'utf8');
+      for (const [, spec] of source.matchAll(/(?:from|import)\s+'([^']+)'/g)) {
+        const allowed = spec === 'react' || spec === 'react-dom/client' || /^\.\/[\w-]+\.js$/.test(spec!) || spec === '../host-bridge/photoshop/index.js';
+        expect(allowed, `${file} imports ${spec}`).toBe(true);
+      }
+    }
+  });
+});
 
 /** `npm run package` builds dist/ (the folder the UXP Developer Tool loads) and the .ccx. */
 describe('plugin package', () => {
@@ -26,18 +40,20 @@ describe('plugin package', () => {
     expect(manifest.entrypoints.map((e) => [e.type, e.id])).toEqual([['panel', 'planewise']]);
     const html = readFileSync(join(dist, manifest.main), 'utf8');
     expect(html).toContain('index.js');
+    // UXP does not render <title> (nor <details> or <table>, which the panel's own tests rule out).
+    expect(html).not.toMatch(/<title|<details|<table/i);
     const bundle = readFileSync(join(dist, 'index.js'), 'utf8');
     expect(bundle).not.toMatch(/\beval\(/);
     expect(bundle).toContain('require("photoshop")');
   });
 
-  it('ships light and dark icons at 1x and 2x, of the declared sizes', async () => {
+  it('ships light and dark icons at 1x and 2x, named <path>@1x.png / <path>@2x.png as UXP loads them', async () => {
     const icons = [...manifest.icons, ...manifest.entrypoints.flatMap((e) => e.icons)];
     expect(new Set(icons.flatMap((i) => i.theme))).toEqual(new Set(['darkest', 'dark', 'medium', 'lightest', 'light']));
     for (const icon of icons) {
       expect(icon.scale).toEqual([1, 2]);
       for (const scale of icon.scale) {
-        const file = join(dist, scale === 1 ? icon.path : icon.path.replace(/\.png$/, '@2x.png'));
+        const file = join(dist, icon.path.replace(/\.png$/, `@${scale}x.png`));
         expect(existsSync(file), file).toBe(true);
         const meta = await sharp(file).metadata();
         expect(meta.width).toBe(icon.width * scale);
@@ -56,6 +72,6 @@ describe('plugin package', () => {
 
   it('packs dist into a .ccx with the manifest at its root', () => {
     const ccx = unzipSync(new Uint8Array(readFileSync(join(root, `planewise-${manifest.version}.ccx`))));
-    expect(Object.keys(ccx)).toEqual(expect.arrayContaining(['manifest.json', 'index.html', 'index.js', 'planewise-simd.wasm', 'icons/panel-dark@2x.png']));
+    expect(Object.keys(ccx)).toEqual(expect.arrayContaining(['manifest.json', 'index.html', 'index.js', 'planewise-simd.wasm', 'icons/panel-dark@1x.png', 'icons/panel-dark@2x.png']));
   });
 });

@@ -5,20 +5,21 @@ type Point = [number, number];
 
 /**
  * The largest axis-aligned rectangle of reference-frame pixels that every frame covers, so the output has
- * no borders where a frame had no data. Each frame's valid area, seen from the reference, is the convex quad
- * T_k^-1([0, W-1] x [0, H-1]); their intersection is convex, so for a band of rows y1..y2 the columns inside
- * the polygon on every row are [max(xl(y1), xl(y2)), min(xr(y1), xr(y2))] (xl is convex, xr concave).
+ * no borders where a frame had no data. Each frame's valid area (its `valid` rectangle, default the whole
+ * frame), seen from the reference, is the convex quad T_k^-1(valid_k); their intersection is convex, so for
+ * a band of rows y1..y2 the columns inside the polygon on every row are [max(xl(y1), xl(y2)),
+ * min(xr(y1), xr(y2))] (xl is convex, xr concave).
  */
-export function validCrop(transforms: Affine[], width: number, height: number): Rect {
+export function validCrop(transforms: Affine[], width: number, height: number, valid: (Rect | undefined)[] = []): Rect {
   let polygon: Point[] = [
     [0, 0],
     [width - 1, 0],
     [width - 1, height - 1],
     [0, height - 1],
   ];
-  for (const t of transforms) {
+  for (const [k, t] of transforms.entries()) {
     const inv = invert(t);
-    polygon = clipConvex(polygon, frameQuad(inv, width, height));
+    polygon = clipConvex(polygon, frameQuad(inv, valid[k] ?? { left: 0, top: 0, width, height }));
     if (polygon.length < 3) break;
   }
   if (polygon.length < 3) throw new Error('the frames do not overlap after alignment');
@@ -54,13 +55,14 @@ export function validCrop(transforms: Affine[], width: number, height: number): 
   return best;
 }
 
-/** A frame's pixel-centre rectangle mapped into reference coordinates, counter-clockwise-consistent with the rect. */
-function frameQuad(inv: Affine, width: number, height: number): Point[] {
+/** A frame's valid pixel-centre rectangle mapped into reference coordinates, in the rectangle's winding order. */
+function frameQuad(inv: Affine, r: Rect): Point[] {
+  const right = r.left + r.width - 1, bottom = r.top + r.height - 1;
   return [
-    apply(inv, 0, 0),
-    apply(inv, width - 1, 0),
-    apply(inv, width - 1, height - 1),
-    apply(inv, 0, height - 1),
+    apply(inv, r.left, r.top),
+    apply(inv, right, r.top),
+    apply(inv, right, bottom),
+    apply(inv, r.left, bottom),
   ];
 }
 

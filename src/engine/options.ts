@@ -130,26 +130,25 @@ export const DEFAULT_SETTINGS: StackSettings = Object.fromEntries(
   Object.entries(STACK_OPTIONS).map(([name, spec]) => [name, spec.default]),
 ) as unknown as StackSettings;
 
-/** An option outside its range or choices: the message names it as the user knows it. */
+/**
+ * An option outside its range or choices. The message names it as the command line knows it; `label` and
+ * `requirement` let another front end (the panel) word it its own way.
+ */
 export class OptionError extends Error {
-  constructor(message: string) {
-    super(message);
+  constructor(readonly label: string, readonly flag: string, readonly requirement: string) {
+    super(`${label} (--${flag}) ${requirement}`);
     this.name = 'OptionError';
   }
 }
 
-/** Why `value` is not acceptable for `spec`, or undefined when it is. */
-export function optionProblem(spec: OptionSpec, value: unknown): string | undefined {
+/** What `value` fails to be for `spec` ("must be ...; got ..."), or undefined when it is acceptable. */
+export function optionRequirement(spec: OptionSpec, value: unknown): string | undefined {
   if (spec.type === 'choice') {
-    return spec.choices.some((c) => c.value === value)
-      ? undefined
-      : `${spec.label.toLowerCase()} (--${spec.flag}) must be ${listChoices(spec)}; got ${shown(value)}`;
+    return spec.choices.some((c) => c.value === value) ? undefined : `must be ${listChoices(spec)}; got ${shown(value)}`;
   }
   const ok = typeof value === 'number' && Number.isFinite(value) && value >= spec.min && value <= spec.max
     && (!spec.integer || Number.isInteger(value));
-  return ok
-    ? undefined
-    : `${spec.label.toLowerCase()} (--${spec.flag}) must be ${spec.integer ? 'a whole number' : 'a number'} from ${spec.min} to ${spec.max} ${spec.unit}; got ${shown(value)}`;
+  return ok ? undefined : `must be ${spec.integer ? 'a whole number' : 'a number'} from ${spec.min} to ${spec.max} ${spec.unit}; got ${shown(value)}`;
 }
 
 function shown(value: unknown): string {
@@ -174,13 +173,14 @@ export function resolveSettings(partial: Partial<Record<OptionName, unknown>> = 
   for (const name of Object.keys(STACK_OPTIONS) as OptionName[]) {
     const value = partial[name];
     if (value === undefined) continue;
-    const problem = optionProblem(STACK_OPTIONS[name], value);
-    if (problem) throw new OptionError(problem);
+    const spec = STACK_OPTIONS[name];
+    const requirement = optionRequirement(spec, value);
+    if (requirement) throw new OptionError(spec.label.toLowerCase(), spec.flag, requirement);
     (settings as Record<OptionName, unknown>)[name] = value;
   }
-  if (settings.slabSize === 1) throw new OptionError('slab size (--slab-size) must be 0 (no slabs) or at least 2 frames; got 1');
+  if (settings.slabSize === 1) throw new OptionError('slab size', STACK_OPTIONS.slabSize.flag, 'must be 0 (no slabs) or at least 2 frames; got 1');
   if (settings.slabSize >= 2 && settings.slabOverlap >= settings.slabSize) {
-    throw new OptionError(`slab overlap (--slab-overlap) must be smaller than the slab size (${settings.slabSize}); got ${settings.slabOverlap}`);
+    throw new OptionError('slab overlap', STACK_OPTIONS.slabOverlap.flag, `must be smaller than the slab size (${settings.slabSize}); got ${settings.slabOverlap}`);
   }
   return settings;
 }

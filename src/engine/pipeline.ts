@@ -8,7 +8,7 @@ import { FUSION_METHODS } from './fusion/index.js';
 import { resolveSettings, type StackSettings } from './options.js';
 import { StageClock } from './profile.js';
 import { Progress, type CancelToken, type ProgressListener } from './progress.js';
-import { automaticSlabSize, concurrentSlabs, planSlabs } from './slabs.js';
+import { concurrentSlabs, slabsForSettings } from './slabs.js';
 import { fuseTile, passesPerTile, workingBytesPerPixel, type FrameStep, type TileJob, type TileOutput } from './tile-fusion.js';
 import { planTiles } from './tiles.js';
 import type { FrameReport, FrameSource, OutputPlan, ResultSink, StackResult } from './types.js';
@@ -54,17 +54,14 @@ export async function stackFrames(source: FrameSource, sink: ResultSink, k: Kern
   const alignment = await clock.measureAsync('align', () =>
     alignFrames(source, k, { model: settings.alignment, analysisSize: settings.analysisSize, reference }, progress));
   const tAligned = Date.now();
-  const crop = validCrop(alignment.transforms, info.width, info.height);
+  const crop = validCrop(alignment.transforms, info.width, info.height, info.frames.map((f) => f.valid));
 
   const method = FUSION_METHODS[settings.mode];
   const levels = Math.max(1, Math.min(settings.pyramidLevels, Math.floor(Math.log2(Math.min(crop.width, crop.height) / 4))));
   const focusReach = focusMeasureReach({ noiseSigma: settings.noise, windowSigma: settings.focusWindow }) + gaussianReach(settings.smoothing) + 2;
   const margin = Math.max(focusReach, method.reach(levels));
-  // Masked slab layers partition the stack (each frame's weight in one slab), so their masks can reproduce it.
   const slabMasks = settings.layers === 'slabs';
-  const slabs = slabMasks
-    ? planSlabs(n, { size: settings.slabSize >= 2 ? settings.slabSize : automaticSlabSize(n), overlap: 0 })
-    : planSlabs(n, settings.slabSize >= 2 ? { size: settings.slabSize, overlap: settings.slabOverlap } : undefined);
+  const slabs = slabsForSettings(n, settings);
   const frameLayers = settings.layers === 'frames';
   const bytesPerPixel = workingBytesPerPixel({ frameLayers, slabs, slabMasks, settings }, info.channels, concurrentSlabs(slabs));
   const runner: TileRunner = options.tileRunner ?? {

@@ -1,5 +1,6 @@
 import type { Plane } from '../wasm/arena.js';
 import type { Kernels } from '../wasm/kernels.js';
+import type { StackSettings } from './options.js';
 import type { SlabRange } from './types.js';
 
 export interface SlabOptions {
@@ -21,6 +22,17 @@ const SLAB_LAYERS = 10;
 /** Frames per slab when the user left it to us: about SLAB_LAYERS slabs, at least two frames each. */
 export function automaticSlabSize(frames: number): number {
   return Math.max(2, Math.ceil(frames / SLAB_LAYERS));
+}
+
+/**
+ * The slabs a run writes for its settings. The 'slabs' layer output partitions the stack (each frame's
+ * weight in one slab, so the masked slab layers can reproduce the composite); otherwise slabs of
+ * `slabSize` are optional hidden extras.
+ */
+export function slabsForSettings(frames: number, settings: Pick<StackSettings, 'layers' | 'slabSize' | 'slabOverlap'>): SlabRange[] {
+  return settings.layers === 'slabs'
+    ? planSlabs(frames, { size: settings.slabSize >= 2 ? settings.slabSize : automaticSlabSize(frames), overlap: 0 })
+    : planSlabs(frames, settings.slabSize >= 2 ? { size: settings.slabSize, overlap: settings.slabOverlap } : undefined);
 }
 
 export function planSlabs(frames: number, options: SlabOptions | undefined): SlabRange[] {

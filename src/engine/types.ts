@@ -35,6 +35,12 @@ export interface PixelBlock {
 export interface FrameInfo {
   /** For messages: a file name or a layer name. */
   name: string;
+  /**
+   * The part of the frame that holds data, when not all of it does (a layer smaller than the canvas, or
+   * transparent where Auto-Align moved it). The output crop stays inside it, so what lies outside is
+   * never fused as content; reads outside it may return anything. Default: the whole frame.
+   */
+  valid?: Rect;
 }
 
 export interface StackInfo {

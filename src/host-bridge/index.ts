@@ -13,7 +13,7 @@ export { CancelledError, formatSeconds } from '../engine/progress.js';
 export type { ProgressEvent, ProgressListener, Stage } from '../engine/progress.js';
 export type { StackResult, FrameReport, FusionMode } from '../engine/types.js';
 export {
-  STACK_OPTIONS, DEFAULT_SETTINGS, OptionError, resolveSettings, optionProblem, listChoices, orList, parseOptionText,
+  STACK_OPTIONS, DEFAULT_SETTINGS, OptionError, resolveSettings, optionRequirement, listChoices, orList, parseOptionText,
   type StackSettings, type OptionName, type OptionSpec, type ChoiceSpec, type NumberSpec, type AlignmentModel, type LayerOutput,
 } from '../engine/options.js';
 export type { Kernels, KernelKind } from '../wasm/kernels.js';

@@ -1,7 +1,11 @@
-import type { FrameEntry } from '../host-bridge/index.js';
-import { Checkbox } from './spectrum.js';
+import { useState } from 'react';
+import type { FrameEntry } from '../host-bridge/photoshop/index.js';
+import { Button, Checkbox } from './spectrum.js';
 
-/** The stack's layers near to far, each with a thumbnail and an include checkbox; skipped layers say why. */
+/**
+ * The stack's layers near to far, each with a thumbnail and an include checkbox; the layers not used are
+ * behind a toggle, each saying why (a flex list and a button: UXP does not render <details>).
+ */
 export function FrameList(props: {
   entries: FrameEntry[];
   thumbnails: Record<string, string>;
@@ -15,6 +19,7 @@ export function FrameList(props: {
   const ordered = props.reverse ? [...usable].reverse() : usable;
   const skipped = props.entries.filter((e) => !e.usable);
   const count = usable.filter((e) => props.selected.has(e.id)).length;
+  const [showSkipped, setShowSkipped] = useState(false);
   return (
     <section className="frames">
       <div className="row spread">
@@ -33,10 +38,16 @@ export function FrameList(props: {
         ))}
       </ol>
       {skipped.length > 0 && (
-        <details className="skipped">
-          <summary>{skipped.length} layer{skipped.length > 1 ? 's' : ''} not used</summary>
-          {skipped.map((e) => <div key={e.id} className="hint">{e.name}: {e.note}</div>)}
-        </details>
+        <div className="skipped">
+          <Button variant="secondary" quiet onClick={() => setShowSkipped(!showSkipped)} testId="skipped-toggle">
+            {`${showSkipped ? '▾' : '▸'} ${skipped.length} layer${skipped.length > 1 ? 's' : ''} not used`}
+          </Button>
+          {showSkipped && (
+            <div className="column" data-testid="skipped">
+              {skipped.map((e) => <p key={e.id} className="hint">{e.name}: {e.note}</p>)}
+            </div>
+          )}
+        </div>
       )}
     </section>
   );

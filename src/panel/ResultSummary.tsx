@@ -1,11 +1,10 @@
-import type { StackResult } from '../host-bridge/index.js';
-import { formatSeconds } from './messages.js';
+import { formatSeconds, type StackResult } from '../host-bridge/photoshop/index.js';
 import { Button } from './spectrum.js';
 
 /**
  * After a run: what was used, how well each frame aligned (the engine flags frames that match their
  * neighbour far worse than the rest, or needed a large brightness correction), the time taken, and the
- * retouch helpers.
+ * retouch helpers. Rows are flex rows: UXP does not render <table>.
  */
 export function ResultSummary(props: {
   result: StackResult;
@@ -21,17 +20,15 @@ export function ResultSummary(props: {
         Stacked {result.frames.length} frames ({result.mode === 'pyramid' ? 'pyramid' : 'depth map'}) in {formatSeconds(result.seconds.total)};
         output {result.crop.width} × {result.crop.height}.
       </sp-body>
-      <table className="residuals">
-        <tbody>
-          {result.frames.map((f, i) => (
-            <tr key={i} className={f.warning ? 'flagged' : ''} data-testid="frame-report" title={f.warning ?? ''}>
-              <td>{f.name}</td>
-              <td>{i === result.reference ? 'reference' : `${(f.residual * 100).toFixed(2)}%`}</td>
-              <td>{f.warning ? '⚠ check' : ''}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <div className="residuals column">
+        {result.frames.map((f, i) => (
+          <div key={i} className={f.warning ? 'residual flagged' : 'residual'} data-testid="frame-report">
+            <span className="name">{f.name}</span>
+            <span>{i === result.reference ? 'reference' : `${(f.residual * 100).toFixed(2)}%`}</span>
+            <span>{f.warning ? '⚠ check' : ''}</span>
+          </div>
+        ))}
+      </div>
       {result.frames.filter((f) => f.warning).map((f) => (
         <p key={f.name} className="hint flagged" data-testid="frame-warning">⚠ {f.name}: {f.warning}</p>
       ))}

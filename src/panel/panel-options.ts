@@ -1,38 +1,33 @@
-import { DEFAULT_SETTINGS, type StackRequest } from '../host-bridge/index.js';
+import {
+  DEFAULT_SETTINGS, OptionError, resolveSettings, USER_OPTIONS,
+  type OptionName, type StackSettings,
+} from '../host-bridge/photoshop/index.js';
 
-/** What the panel lets the user choose, with the defaults a first run should use. */
+/**
+ * What the panel lets the user choose: the option table's values (all but the memory budget, which the
+ * Photoshop host decides) plus two panel-only outputs. Labels, ranges, defaults and help come from the
+ * table (STACK_OPTIONS); nothing about an option is written here.
+ */
 export interface PanelOptions {
-  mode: 'pyramid' | 'depthmap';
-  alignment: 'similarity' | 'translation' | 'none';
-  smoothing: number;
-  focusWindow: number;
-  noise: number;
-  /** Frames per sub-stack layer; 0 = no sub-stack layers. */
-  slabSize: number;
-  slabOverlap: number;
+  settings: Partial<Record<OptionName, unknown>>;
+  /** Add a hidden depth-map layer. */
   depthLayer: boolean;
+  /** Hide the source layers afterwards. */
   hideSources: boolean;
 }
 
 export const DEFAULT_PANEL_OPTIONS: PanelOptions = {
-  mode: DEFAULT_SETTINGS.mode,
-  alignment: DEFAULT_SETTINGS.alignment,
-  smoothing: DEFAULT_SETTINGS.smoothing,
-  focusWindow: DEFAULT_SETTINGS.focusWindow,
-  noise: DEFAULT_SETTINGS.noise,
-  slabSize: 0,
-  slabOverlap: 1,
+  settings: Object.fromEntries(USER_OPTIONS.map((name) => [name, DEFAULT_SETTINGS[name]])),
   depthLayer: false,
   hideSources: false,
 };
 
-export function engineOptions(o: PanelOptions): NonNullable<StackRequest['options']> {
-  return {
-    mode: o.mode,
-    alignment: o.alignment,
-    smoothing: o.smoothing,
-    focusWindow: o.focusWindow,
-    noise: o.noise,
-    ...(o.slabSize >= 2 ? { slabSize: o.slabSize, slabOverlap: Math.min(o.slabOverlap, o.slabSize - 1) } : {}),
-  };
+/** The settings the engine will run with, or the reason (OptionError) they are not acceptable. */
+export function checkSettings(options: PanelOptions): { settings: StackSettings } | { error: OptionError } {
+  try {
+    return { settings: resolveSettings(options.settings) };
+  } catch (error) {
+    if (error instanceof OptionError) return { error };
+    throw error;
+  }
 }

@@ -1,4 +1,4 @@
-import type { Photoshop } from '../host-bridge/photoshop/types.js';
+import type { Photoshop } from '../host-bridge/photoshop/index.js';
 
 /**
  * The real Photoshop module, checked at compile time against the interface the adapter (and the test fake)

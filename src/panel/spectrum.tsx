@@ -42,14 +42,22 @@ export function Checkbox(props: { checked: boolean; disabled?: boolean; onChange
   );
 }
 
-export function Picker<T extends string>(props: { label: string; value: T; options: { value: T; label: string }[]; onChange: (value: T) => void; testId?: string }) {
-  const ref = useNativeEvent('change', (e) => props.onChange((e.target as HTMLSelectElement).value as T));
+/**
+ * A choice among labelled options. UXP documents reading the choice as `event.target.selectedIndex` (its
+ * pickers may have no `value`), so the wrapper maps the index onto the options; the selection is shown by
+ * marking the chosen menu item `selected`.
+ */
+export function Picker(props: { label: string; options: string[]; selectedIndex: number; disabled?: boolean; onChange: (index: number) => void; testId?: string }) {
+  const ref = useNativeEvent('change', (e) => {
+    const index = (e.target as HTMLElement & { selectedIndex?: number }).selectedIndex;
+    if (typeof index === 'number' && index >= 0 && index < props.options.length) props.onChange(index);
+  });
   return (
-    <sp-picker ref={ref} label={props.label} value={props.value} data-testid={props.testId} size="s">
+    <sp-picker ref={ref} label={props.label} disabled={flag(props.disabled)} data-testid={props.testId} size="s">
       <sp-menu slot="options">
-        {props.options.map((o) => (
-          <sp-menu-item key={o.value} value={o.value} selected={flag(o.value === props.value)}>
-            {o.label}
+        {props.options.map((label, i) => (
+          <sp-menu-item key={label} selected={flag(i === props.selectedIndex)}>
+            {label}
           </sp-menu-item>
         ))}
       </sp-menu>
@@ -57,15 +65,20 @@ export function Picker<T extends string>(props: { label: string; value: T; optio
   );
 }
 
-export function Slider(props: { label: string; min: number; max: number; step?: number; value: number; onChange: (value: number) => void; testId?: string }) {
+export function Slider(props: { label: string; min: number; max: number; step?: number; value: number; disabled?: boolean; onChange: (value: number) => void; testId?: string }) {
   const ref = useNativeEvent('change', (e) => props.onChange(Number((e.target as HTMLInputElement).value)));
   return (
-    <sp-slider ref={ref} min={props.min} max={props.max} step={props.step ?? 1} value={props.value} data-testid={props.testId} show-value="true">
+    <sp-slider ref={ref} min={props.min} max={props.max} step={props.step ?? 1} value={props.value} disabled={flag(props.disabled)} data-testid={props.testId} show-value="true">
       <sp-label slot="label">{props.label}</sp-label>
     </sp-slider>
   );
 }
 
-export function ProgressBar(props: { value: number; label: string }) {
-  return <sp-progressbar max={100} value={Math.round(props.value * 100)} label={props.label} data-testid="progress" />;
+/** UXP's progress bar takes its label from a slotted sp-label and its value text from `value-label`. */
+export function ProgressBar(props: { value: number; label: string; valueLabel: string; labelTestId?: string }) {
+  return (
+    <sp-progressbar max={100} value={Math.round(props.value * 100)} value-label={props.valueLabel} data-testid="progress">
+      <sp-label slot="label" data-testid={props.labelTestId}>{props.label}</sp-label>
+    </sp-progressbar>
+  );
 }

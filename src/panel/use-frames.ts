@@ -1,14 +1,12 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { FrameEntry } from '../host-bridge/index.js';
-import { findStack } from '../host-bridge/photoshop/index.js';
-import { watchDocument } from '../host-bridge/photoshop/retouch.js';
-import { layerThumbnail } from '../host-bridge/photoshop/thumbnails.js';
-import type { Photoshop } from '../host-bridge/photoshop/types.js';
+import { findStack, ThumbnailCache, watchDocument, type Canvas, type FrameEntry, type Photoshop } from '../host-bridge/photoshop/index.js';
 
 export interface FrameListState {
   entries: FrameEntry[];
   thumbnails: Record<string, string>;
-  /** Why the document cannot be stacked as it is (no document, wrong mode…), or undefined. */
+  /** The document's size and format, for the growth estimate. */
+  canvas?: Canvas;
+  /** Why the document cannot be stacked as it is (no document, wrong mode, no imaging API…), or undefined. */
   problem?: string;
   refresh: () => void;
 }
@@ -17,15 +15,17 @@ const THUMB_WIDTH = 48;
 
 /**
  * The active document's candidate frames, refreshed when Photoshop reports a change (debounced, and not
- * while a run holds the document), with small thumbnails loaded lazily.
+ * while a run holds the document), with small thumbnails read once per layer.
  */
 export function useFrames(ps: Photoshop, paused: boolean): FrameListState {
   const [entries, setEntries] = useState<FrameEntry[]>([]);
   const [thumbnails, setThumbnails] = useState<Record<string, string>>({});
+  const [canvas, setCanvas] = useState<Canvas>();
   const [problem, setProblem] = useState<string>();
   const pausedRef = useRef(paused);
   pausedRef.current = paused;
   const timer = useRef<ReturnType<typeof setTimeout>>();
+  const cache = useRef<ThumbnailCache>();
 
   const load = useCallback(async () => {
     let stack;
@@ -33,20 +33,15 @@ export function useFrames(ps: Photoshop, paused: boolean): FrameListState {
       stack = findStack(ps);
     } catch (error) {
       setEntries([]);
+      setCanvas(undefined);
       setProblem((error as Error).message);
       return;
     }
     setProblem(undefined);
     setEntries(stack.entries);
-    const next: Record<string, string> = {};
-    for (const entry of stack.entries.filter((e) => e.usable)) {
-      try {
-        next[entry.id] = await layerThumbnail(ps, stack.doc.id, Number(entry.id), THUMB_WIDTH);
-      } catch {
-        // A thumbnail is a nicety; the frame is still listed.
-      }
-    }
-    setThumbnails(next);
+    setCanvas({ width: stack.doc.width, height: stack.doc.height, channels: stack.channels, bitDepth: stack.bitDepth });
+    cache.current ??= new ThumbnailCache(ps, THUMB_WIDTH);
+    setThumbnails(await cache.current.get(stack.doc.id, stack.entries.filter((e) => e.usable).map((e) => Number(e.id))));
   }, [ps]);
 
   const refresh = useCallback(() => {
@@ -66,5 +61,5 @@ export function useFrames(ps: Photoshop, paused: boolean): FrameListState {
     };
   }, [ps, load, refresh]);
 
-  return { entries, thumbnails, problem, refresh };
+  return { entries, thumbnails, canvas, problem, refresh };
 }

@@ -9,7 +9,11 @@ export interface LoadOptions {
   prefer?: KernelKind;
   /** Told why a faster backend was skipped. */
   log?: (message: string) => void;
+  /** How long one read of a .wasm file may take before the next option is tried (default 10 s). */
+  timeoutMs?: number;
 }
+
+const READ_TIMEOUT_MS = 10_000;
 
 /**
  * The smallest module using a SIMD instruction: (func (result v128) (v128.const i32x4 0 0 0 0)).
@@ -34,8 +38,11 @@ export function simdSupported(): boolean {
 
 /**
  * Loads the kernels: the SIMD build where the runtime has SIMD, else the scalar build, else the
- * TypeScript reference kernels. Bytes come from the host (`readBytes`: fs in Node, `plugin:/` in UXP) and
- * are instantiated asynchronously. Never throws for a missing or broken module: it falls back and logs.
+ * TypeScript reference kernels. Bytes come from the host (`readBytes`: fs in Node, `plugin:/` in UXP);
+ * each read is bounded by a timeout, and the modules (~20 KB) are compiled synchronously, because UXP has
+ * been reported never to settle asynchronous compilation (Adobe's wasm sample moved to a synchronous init).
+ * So the returned promise always settles. Never throws for a missing, slow or broken module: it falls back
+ * and logs.
  */
 export async function loadKernels(readBytes: (file: string) => Promise<Uint8Array | ArrayBuffer>, options: LoadOptions = {}): Promise<Kernels> {
   const log = options.log ?? (() => undefined);
@@ -50,8 +57,9 @@ export async function loadKernels(readBytes: (file: string) => Promise<Uint8Arra
       continue;
     }
     try {
-      const bytes = await readBytes(kind === 'wasm-simd' ? WASM_FILES.simd : WASM_FILES.scalar);
-      return await instantiate(kind, bytes);
+      const file = kind === 'wasm-simd' ? WASM_FILES.simd : WASM_FILES.scalar;
+      const bytes = await withTimeout(readBytes(file), options.timeoutMs ?? READ_TIMEOUT_MS, `reading ${file}`);
+      return instantiate(kind, bytes);
     } catch (error) {
       log(`Could not load the ${kind} kernels (${(error as Error).message}); trying the next option.`);
     }
@@ -60,9 +68,19 @@ export async function loadKernels(readBytes: (file: string) => Promise<Uint8Arra
   return createReferenceKernels(new Arena(createLinearMemory(), 0));
 }
 
-async function instantiate(kind: KernelKind, bytes: Uint8Array | ArrayBuffer): Promise<Kernels> {
-  const source = bytes instanceof Uint8Array ? bytes.slice().buffer : bytes;
-  const { instance } = await WebAssembly.instantiate(source, {});
+/** Settles with `promise`, or rejects after `ms` saying what took too long. */
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms / 1000} s`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+function instantiate(kind: KernelKind, bytes: Uint8Array | ArrayBuffer): Kernels {
+  // Typed as a possibly shared buffer; the hosts hand plain ArrayBuffers.
+  const source = (bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes)) as Uint8Array<ArrayBuffer>;
+  const instance = new WebAssembly.Instance(new WebAssembly.Module(source), {});
   const exports = instance.exports as Record<string, unknown>;
   const memory = exports.memory;
   const heapBase = exports.__heap_base;

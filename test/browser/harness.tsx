@@ -1,15 +1,20 @@
 /**
  * The browser harness: the real panel (src/panel/App) mounted in Chromium against the fake Photoshop,
  * holding the bundled real stack (focusstack-pcb7) as layers, with the Spectrum stand-ins. Playwright drives
- * it (test/panel.e2e.test.ts). `window.harness` exposes the fake for assertions.
+ * it (test/panel.e2e.test.ts). `window.harness` exposes the fake for assertions and the panel menu
+ * (`invokeMenu('selfCheck')`), and the panel is mounted as src/panel/index.tsx mounts it in UXP.
  * Query: ?width=384 (frame size), ?delay=ms (Photoshop latency per imaging call, to watch a run progress),
- * ?wasm=missing (the .wasm files cannot be read, as when WebAssembly fails in UXP), ?theme=light (UXP's
+ * ?wasm=missing (the .wasm files cannot be read), ?wasm=async-hangs (asynchronous WebAssembly compilation
+ * never settles, as reported in UXP), ?wasm=read-hangs (reading the .wasm files never settles;
+ * &wasmTimeout=ms shortens the loader's wait), ?imaging=missing (Photoshop before 24.4), ?theme=light (UXP's
  * theme variables set as in Photoshop's light theme; the default page is dark).
+ * The document holds the frames and a text layer on top (which the panel lists as not used).
  */
 import { createRoot } from 'react-dom/client';
+import { loadPhotoshopKernels } from '../../src/host-bridge/photoshop/index.js';
 import { App } from '../../src/panel/App.js';
+import { PanelCommands } from '../../src/panel/commands.js';
 import { injectStyles } from '../../src/panel/styles.js';
-import { loadKernels } from '../../src/wasm/loader.js';
 import { createFakePhotoshop } from '../fake-photoshop/index.js';
 import { defineSpectrumStandIns } from './spectrum-stand-ins.js';
 
@@ -42,39 +47,52 @@ async function main() {
     document.body.style.background = vars['--uxp-host-background-color']!;
   }
 
-  const fake = createFakePhotoshop();
+  if (params.get('wasm') === 'async-hangs') {
+    const never = () => new Promise<never>(() => undefined);
+    Object.assign(WebAssembly, { instantiate: never, compile: never, instantiateStreaming: never, compileStreaming: never });
+  }
+  const fake = createFakePhotoshop({ quirks: { noImaging: params.get('imaging') === 'missing' } });
   const decoded = await Promise.all(FRAMES.map((f) => decode(`/samples/focusstack-pcb7/${f}.jpg`, width)));
   fake.openDocument({
     width,
     height: decoded[0]!.height,
     name: 'pcb7.psd',
     // Load Files into Stack order: first file at the bottom.
-    layers: decoded.map((d, i) => ({ name: FRAMES[i]!, pixels: d.pixels })).reverse(),
+    layers: [{ name: 'Caption', kind: 'text' as const }, ...decoded.map((d, i) => ({ name: FRAMES[i]!, pixels: d.pixels })).reverse()],
   });
   // Photoshop's imaging calls take time; the delay lets a test watch progress and cancel mid-run.
-  const imaging = fake.module.imaging;
+  const imaging = fake.module.imaging as typeof fake.module.imaging | undefined;
   const slow = <A extends unknown[], R>(fn: (...a: A) => Promise<R>) => async (...a: A) => {
     if (delay > 0) await new Promise((r) => setTimeout(r, delay));
     return fn(...a);
   };
-  imaging.getPixels = slow(imaging.getPixels);
-  imaging.putPixels = slow(imaging.putPixels);
+  if (imaging) {
+    imaging.getPixels = slow(imaging.getPixels);
+    imaging.putPixels = slow(imaging.putPixels);
+  }
 
+  const commands = new PanelCommands();
   Object.assign(window, {
     harness: {
       fake,
+      invokeMenu: (id: string) => commands.invoke(id),
       setDelay: (ms: number) => (delay = ms),
       snapshot: () => JSON.stringify(fake.snapshot(), (_k, v) => (v instanceof Float32Array ? Array.from(v) : v)),
     },
   });
   const wasmMissing = params.get('wasm') === 'missing';
-  const readWasm = async (file: string) => {
+  const readHangs = params.get('wasm') === 'read-hangs';
+  // Plays UXP's fs.readFile('plugin:/…') with the files the server serves.
+  const readPluginFile = async (path: string) => {
+    if (readHangs) return new Promise<ArrayBuffer>(() => undefined);
+    const file = path.replace(/^plugin:\//, '');
     const response = await fetch(wasmMissing ? `/missing/${file}` : `/wasm/${file}`);
     if (!response.ok) throw new Error(`cannot read ${file}`);
     return response.arrayBuffer();
   };
-  const loadPanelKernels = (notice: (m: string) => void) => loadKernels(readWasm, { log: notice });
-  createRoot(document.getElementById('root')!).render(<App ps={fake.module} loadKernels={loadPanelKernels} />);
+  const timeout = params.get('wasmTimeout');
+  const loadKernels = (notice: (m: string) => void) => loadPhotoshopKernels(readPluginFile, notice, timeout ? Number(timeout) : undefined);
+  createRoot(document.getElementById('root')!).render(<App ps={fake.module} loadKernels={loadKernels} commands={commands} hostVersion="26.0 (harness)" />);
 }
 
 void main();

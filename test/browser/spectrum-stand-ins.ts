@@ -1,7 +1,9 @@
 /**
  * Small stand-ins for UXP's Spectrum widgets so the real panel runs in Chromium: same tag names,
- * attributes and events as the panel uses (click; change with target.checked / target.value), drawn
- * roughly like Spectrum's dark theme. They are test fixtures, not a Spectrum implementation.
+ * attributes and events as UXP documents them (click; change with target.checked, target.value for
+ * sliders, target.selectedIndex for pickers — a picker has no `value`), drawn roughly like Spectrum.
+ * They are test fixtures, not a Spectrum implementation, and no more lenient than UXP: what the
+ * documentation does not promise, they do not offer.
  */
 
 // Colours follow UXP's theme variables (as Spectrum does in Photoshop), dark fallbacks.
@@ -53,33 +55,42 @@ class SpCheckbox extends HTMLElement {
   attributeChangedCallback() { this.render(); }
   private render() {
     shadow(this, `:host { display: inline-flex; align-items: center; gap: 6px; cursor: pointer; user-select: none; }
-      .box { width: 12px; height: 12px; border: 2px solid ${SECONDARY}; border-radius: 2px; display: inline-block; }
-      :host([checked]) .box { background: ${TEXT}; border-color: ${TEXT}; } :host([disabled]) { opacity: .4; }`,
-      `<span class="box"></span><slot></slot>`);
+      .box { width: 12px; height: 12px; border: 2px solid ${SECONDARY}; border-radius: 2px; display: inline-flex;
+        align-items: center; justify-content: center; color: #fff; font-size: 11px; line-height: 1; font-weight: 700; }
+      .tick { visibility: hidden; }
+      :host([checked]) .box { background: #1473e6; border-color: #1473e6; } :host([checked]) .tick { visibility: visible; }
+      :host([disabled]) { opacity: .4; }`,
+      `<span class="box"><span class="tick" part="tick">✓</span></span><slot></slot>`);
   }
 }
 
+/**
+ * The selection is the index of the menu item marked `selected` (what UXP's docs read as
+ * `event.target.selectedIndex`); there is deliberately no `value` property, as UXP's may be undefined.
+ */
 class SpPicker extends HTMLElement {
-  static observedAttributes = ['value', 'label'];
-  private select?: HTMLSelectElement;
+  static observedAttributes = ['label'];
+  private index = -1;
   private observer = new MutationObserver(() => this.render());
-  get value() { return this.getAttribute('value') ?? ''; }
-  set value(v: string) { this.setAttribute('value', v); }
+  get selectedIndex() { return this.index; }
+  set selectedIndex(i: number) { this.index = i; this.render(); }
   connectedCallback() {
-    this.observer.observe(this, { subtree: true, childList: true, characterData: true, attributes: true });
+    this.observer.observe(this, { subtree: true, childList: true, characterData: true, attributes: true, attributeFilter: ['selected'] });
     this.render();
   }
   disconnectedCallback() { this.observer.disconnect(); }
   attributeChangedCallback() { this.render(); }
   private render() {
-    const items = [...this.querySelectorAll('sp-menu-item')].map((i) => ({ value: i.getAttribute('value') ?? '', label: i.textContent ?? '' }));
+    const items = [...this.querySelectorAll('sp-menu-item')];
+    const marked = items.findIndex((i) => i.hasAttribute('selected'));
+    if (marked >= 0) this.index = marked;
     const root = shadow(this, `:host { display: block; } select { width: 100%; background: ${FIELD}; color: ${TEXT}; border: 1px solid ${BORDER}; padding: 3px; border-radius: 4px; }
       label { display: block; color: ${SECONDARY}; font-size: 11px; }`,
-      `<label>${this.getAttribute('label') ?? ''}</label><select>${items.map((i) => `<option value="${i.value}">${i.label}</option>`).join('')}</select>`);
-    this.select = root.querySelector('select')!;
-    this.select.value = this.value;
-    this.select.addEventListener('change', () => {
-      this.value = this.select!.value;
+      `<label>${this.getAttribute('label') ?? ''}</label><select>${items.map((i, k) => `<option value="${k}">${i.textContent ?? ''}</option>`).join('')}</select>`);
+    const select = root.querySelector('select')!;
+    select.selectedIndex = this.index;
+    select.addEventListener('change', () => {
+      this.index = select.selectedIndex;
       this.dispatchEvent(new Event('change', { bubbles: true }));
     });
   }
@@ -103,15 +114,17 @@ class SpSlider extends HTMLElement {
   }
 }
 
+/** As UXP documents it: the label comes from a slotted sp-label, the value text from `value-label`. */
 class SpProgressbar extends HTMLElement {
-  static observedAttributes = ['value', 'max', 'label'];
+  static observedAttributes = ['value', 'max', 'value-label'];
   connectedCallback() { this.render(); }
   attributeChangedCallback() { this.render(); }
   private render() {
     const value = Number(this.getAttribute('value') ?? 0), max = Number(this.getAttribute('max') ?? 100);
+    const valueLabel = this.getAttribute('value-label') ?? `${Math.round((100 * value) / max)}%`;
     shadow(this, `:host { display: block; } .track { height: 4px; background: ${BORDER}; border-radius: 2px; } .fill { height: 4px; background: #6fb3ff; border-radius: 2px; }
-      .label { color: ${SECONDARY}; font-size: 11px; margin-bottom: 2px; }`,
-      `<div class="label">${this.getAttribute('label') ?? ''}</div><div class="track"><div class="fill" style="width:${(100 * value) / max}%"></div></div>`);
+      .head { display: flex; justify-content: space-between; color: ${SECONDARY}; font-size: 11px; margin-bottom: 2px; }`,
+      `<div class="head"><slot name="label"></slot><span class="value">${valueLabel}</span></div><div class="track"><div class="fill" style="width:${(100 * value) / max}%"></div></div>`);
   }
 }
 

@@ -10,7 +10,6 @@ export class ImageDataRegistry {
 
 export class FakeImageData implements ImageData {
   readonly type = 'image/uncompressed' as const;
-  readonly colorProfile: string;
   readonly hasAlpha: boolean;
   readonly componentSize: 8 | 16 | 32;
   readonly pixelFormat: ImageData['pixelFormat'];
@@ -26,11 +25,12 @@ export class FakeImageData implements ImageData {
     readonly colorSpace: ImageData['colorSpace'],
     /** Chunky samples; 16-bit in Photoshop's 0..32768 range. */
     readonly samples: Uint8Array | Uint16Array | Float32Array,
+    /** Empty means "the target document's profile", as documented. */
+    readonly colorProfile: string,
   ) {
     if (samples.length !== width * height * components) throw new Error(`Invalid data length ${samples.length} for ${width}x${height}x${components}`);
     this.componentSize = samples instanceof Uint8Array ? 8 : samples instanceof Uint16Array ? 16 : 32;
     this.hasAlpha = components === 2 || components === 4;
-    this.colorProfile = colorSpace === 'Grayscale' ? 'Dot Gain 20%' : 'sRGB IEC61966-2.1';
     const base = colorSpace === 'Grayscale' ? 'Grayscale' : colorSpace === 'Lab' ? 'LAB' : 'RGB';
     this.pixelFormat = (this.hasAlpha ? (base === 'Grayscale' ? 'GrayscaleAlpha' : `${base}A`) : base) as ImageData['pixelFormat'];
     registry.live++;

@@ -8,16 +8,16 @@
  * open are listed in document.ts and at each function here; they are what a first run in real Photoshop
  * must check.
  */
-import type { Photoshop, ExecutionContext } from '../../src/host-bridge/photoshop/types.js';
+import type { Photoshop, ExecutionContext, NewDocumentOptions } from '../../src/host-bridge/photoshop/types.js';
 import {
-  buildDoc, contentBounds, FakeDocument, findData, fullScale, walk,
-  type DocData, type DomHost, type FakeDocumentInit, type LayerData,
+  buildDoc, contentBounds, FakeDocument, findData, GRAY_PROFILES, newDocData, RGB_PROFILE, walk,
+  type Bounds, type DocData, type DocMode, type DomHost, type FakeDocumentInit, type LayerData,
 } from './document.js';
 import { FakeImageData, ImageDataRegistry } from './image-data.js';
+import type { FakeQuirks } from './quirks.js';
 
 export type { FakeDocumentInit, FakeLayerInit } from './document.js';
-
-type Bounds = { left: number; top: number; right: number; bottom: number };
+export type { FakeQuirks, QuirkName } from './quirks.js';
 
 interface Suspension { historySuspensionID: number; documentID: number; name: string; finalName?: string; before: DocData; open: boolean }
 
@@ -44,13 +44,22 @@ export class FakePhotoshop implements DomHost {
   readonly progress: ProgressReport[] = [];
   readonly module: Photoshop;
 
-  constructor(private readonly pyramidLevels = 8) {
+  constructor(private readonly pyramidLevels = 8, readonly quirks: FakeQuirks = {}) {
     const self = this;
     this.module = {
       app: {
         get activeDocument() {
           return self.activeDocId === null ? null : new FakeDocument(self, self.activeDocId);
         },
+        set activeDocument(doc) {
+          self.call('app.activeDocument', { id: doc?.id });
+          if (self.modalDepth === 0) throw new Error('Set activeDocument: this function is only allowed from inside the modal scope (core.executeAsModal)');
+          if (!doc) throw new Error('activeDocument: a document is required');
+          self.doc(doc.id);
+          self.activeDocId = doc.id;
+          self.notify('select');
+        },
+        documents: { add: async (options) => this.addDocument(options) },
       },
       core: { executeAsModal: (fn, options) => this.executeAsModal(fn, options) },
       action: {
@@ -66,8 +75,14 @@ export class FakePhotoshop implements DomHost {
         createImageDataFromBuffer: async (data, o) => this.createImageData(data, o),
         encodeImageData: async (o) => this.encodeImageData(o),
       },
-      constants: { ElementPlacement: { PLACEINSIDE: 'placeInside', PLACEBEFORE: 'placeBefore', PLACEAFTER: 'placeAfter' } as unknown as Photoshop['constants']['ElementPlacement'] },
+      constants: {
+        ElementPlacement: { PLACEINSIDE: 'placeInside', PLACEBEFORE: 'placeBefore', PLACEAFTER: 'placeAfter' } as unknown as Photoshop['constants']['ElementPlacement'],
+        NewDocumentMode: { RGB: 'RGBColorMode' } as unknown as Photoshop['constants']['NewDocumentMode'],
+        DocumentFill: { WHITE: 'white', TRANSPARENT: 'transparent' } as unknown as Photoshop['constants']['DocumentFill'],
+      },
     };
+    // Photoshop before 24.4 has no imaging module.
+    if (quirks.noImaging) delete (this.module as Partial<Photoshop>).imaging;
   }
 
   // ---- test controls -------------------------------------------------------------------------------
@@ -83,6 +98,10 @@ export class FakePhotoshop implements DomHost {
   closeAll(): void {
     this.docs = [];
     this.activeDocId = null;
+  }
+  /** Ids of the open documents, in opening order. */
+  documentIds(): number[] {
+    return this.docs.map((d) => d.id);
   }
   liveImageData(): number {
     return this.registry.live;
@@ -152,6 +171,25 @@ export class FakePhotoshop implements DomHost {
   }
   nextId(): number {
     return this.ids++;
+  }
+  closeDocument(id: number): void {
+    if (this.modalDepth === 0) throw new Error('Close: this function is only allowed from inside the modal scope (core.executeAsModal)');
+    this.doc(id);
+    this.docs = this.docs.filter((d) => d.id !== id);
+    this.history.delete(id);
+    if (this.activeDocId === id) this.activeDocId = this.docs.at(-1)?.id ?? null;
+    this.notify('close');
+  }
+  /**
+   * Reads of document pixels happen inside a modal scope in every Adobe sample and working plugin; the fake
+   * refuses them outside one (unless the readsOutsideModal quirk says this Photoshop allows it).
+   */
+  private requireModalRead(api: string): void {
+    if (this.modalDepth === 0 && !this.quirks.readsOutsideModal) throw new Error(`${api}: this function is only allowed from inside the modal scope (core.executeAsModal)`);
+  }
+  /** Full scale of image data at a depth (the sixteenBitFullRange quirk breaks Photoshop's documented 32768). */
+  private scale(bits: number): number {
+    return bits === 16 ? (this.quirks.sixteenBitFullRange ? 65535 : 32768) : bits === 8 ? 255 : 1;
   }
   call(api: string, args: unknown): void {
     this.calls.push({ api, args, modal: this.modalDepth > 0 });
@@ -236,9 +274,11 @@ export class FakePhotoshop implements DomHost {
       if (outer) for (const s of this.suspensions.filter((x) => x.open)) this.close(s, !this.cancelled);
       return result;
     } catch (error) {
-      // …and rolls them back when it throws.
-      if (outer) for (const s of this.suspensions.filter((x) => x.open)) this.close(s, false);
-      throw error;
+      // …and rolls them back when it throws…
+      if (outer) for (const s of this.suspensions.filter((x) => x.open)) this.close(s, Boolean(this.quirks.noRollback));
+      // …and the caller gets a plain value: the error's class does not survive the crossing.
+      if (this.quirks.errorsKeepClass) throw error;
+      throw { message: String((error as Error)?.message ?? error) };
     } finally {
       this.modalDepth--;
       if (outer) {
@@ -260,6 +300,20 @@ export class FakePhotoshop implements DomHost {
     if (changed) this.history.get(s.documentID)!.push(finalName ?? s.name);
   }
 
+  // ---- documents ----------------------------------------------------------------------------------------
+
+  /** File > New inside a modal scope: the new document becomes the active one. */
+  private async addDocument(o: NewDocumentOptions): Promise<FakeDocument> {
+    this.call('documents.add', o);
+    if (this.modalDepth === 0) throw new Error('New document: this function is only allowed from inside the modal scope (core.executeAsModal)');
+    const doc = newDocData(this.ids++, { width: o.width, height: o.height, mode: String(o.mode) as DocMode, bits: o.depth, fill: String(o.fill) === 'transparent' ? 'transparent' : 'white', ...(o.name ? { name: o.name } : {}) }, () => this.ids++);
+    this.docs.push(doc);
+    this.activeDocId = doc.id;
+    this.history.set(doc.id, ['New']);
+    this.notify('make');
+    return new FakeDocument(this, doc.id);
+  }
+
   // ---- imaging ------------------------------------------------------------------------------------------
 
   private layerFor(docId: number | undefined, layerID: number): { doc: DocData; layer: LayerData } {
@@ -274,18 +328,26 @@ export class FakePhotoshop implements DomHost {
   }
 
   /**
-   * Layer reads are trimmed to the layer's pixels; normal layers come with alpha (4 or 2 components), the
-   * Background without; 16-bit is 0..32768. targetSize picks the smallest cached pyramid level (halvings,
-   * box-averaged) still at least the requested size, and bounds are reported in that level's coordinates.
+   * Layer reads are trimmed to the pixels that hold data (alpha > 0) within the request, and a request
+   * with no data comes back with empty bounds and 0×0 image data. RGB reads of normal layers carry alpha
+   * (4 components), the Background none; Grayscale reads never do (1 component). 16-bit is 0..32768.
+   * targetSize picks the smallest cached pyramid level (halvings, box-averaged) still at least the
+   * requested size, and bounds are reported in that level's coordinates. colorSpace converts between RGB
+   * and Grayscale (luminance).
    */
   private async getPixels(o: Parameters<Photoshop['imaging']['getPixels']>[0]) {
     this.call('imaging.getPixels', o);
+    this.requireModalRead('getPixels');
     const docId = o.documentID ?? this.activeDocId!;
     const doc = this.doc(docId);
     this.checkImagingMode(doc);
-    const gray = doc.mode === 'grayscaleMode';
+    const docGray = doc.mode === 'grayscaleMode';
+    const space = o.colorSpace ?? (docGray ? 'Grayscale' : 'RGB');
+    if (space !== 'RGB' && space !== 'Grayscale') throw new Error(`fake: colorSpace ${space} is not modelled`);
+    const canvas = { left: 0, top: 0, right: doc.width, bottom: doc.height };
+    const requested = o.sourceBounds ? intersectBounds(canvas, toBounds(o.sourceBounds)) : canvas;
     let rgba: Float32Array;
-    let region: Bounds;
+    let region: Bounds | undefined;
     let alpha: boolean;
     if (o.layerID === undefined) {
       const view = this.render(docId);
@@ -294,17 +356,15 @@ export class FakePhotoshop implements DomHost {
         for (let c = 0; c < 3; c++) rgba[p * 4 + c] = view.data[p * 3 + c]!;
         rgba[p * 4 + 3] = 1;
       }
-      region = { left: 0, top: 0, right: doc.width, bottom: doc.height };
+      region = requested.right > requested.left && requested.bottom > requested.top ? requested : undefined;
       alpha = false;
     } else {
       const { layer } = this.layerFor(docId, o.layerID);
       if (!layer.rgba) throw new Error(`Layer "${layer.name}" has no pixels (${layer.kind})`);
-      const content = contentBounds(doc, layer);
-      if (!content) throw new Error(`Layer "${layer.name}" is empty`);
       rgba = layer.rgba;
-      region = content;
-      alpha = !layer.isBackground;
-      if (o.applyAlpha && alpha) {
+      region = contentBounds(doc, layer, this.quirks.targetSizeWholeLayer && o.targetSize ? canvas : requested);
+      alpha = !layer.isBackground && space === 'RGB' && !this.quirks.readsWithoutAlpha;
+      if (o.applyAlpha && !layer.isBackground) {
         // Matte on white, three components (empty edges are still trimmed).
         const matted = new Float32Array(rgba.length);
         for (let p = 0; p < doc.width * doc.height; p++) {
@@ -316,9 +376,15 @@ export class FakePhotoshop implements DomHost {
         alpha = false;
       }
     }
-    if (o.sourceBounds) region = intersectBounds(region, toBounds(o.sourceBounds));
-    if (region.right <= region.left || region.bottom <= region.top) throw new Error('The requested area holds no pixels');
     const bits = o.componentSize === undefined || o.componentSize === -1 ? doc.bits : o.componentSize;
+    const colour = space === 'Grayscale' ? 1 : 3;
+    const C = colour + (alpha ? 1 : 0);
+    const profile = o.colorProfile ?? ((space === 'Grayscale') === docGray ? doc.profile : space === 'Grayscale' ? GRAY_PROFILES[0]! : RGB_PROFILE);
+    if (!region) {
+      const empty = { left: requested.left, top: requested.top, right: requested.left, bottom: requested.top };
+      const none = bits === 8 ? new Uint8Array(0) : bits === 16 ? new Uint16Array(0) : new Float32Array(0);
+      return { imageData: new FakeImageData(this.registry, 0, 0, C, space, none, profile), sourceBounds: empty, level: 0 } as unknown as Awaited<ReturnType<Photoshop['imaging']['getPixels']>>;
+    }
     let level = 0;
     const tw = o.targetSize?.width, th = o.targetSize?.height;
     while (level < this.pyramidLevels) {
@@ -330,9 +396,7 @@ export class FakePhotoshop implements DomHost {
     const f = 2 ** level;
     const lb = { left: Math.floor(region.left / f), top: Math.floor(region.top / f), right: Math.ceil(region.right / f), bottom: Math.ceil(region.bottom / f) };
     const w = lb.right - lb.left, h = lb.bottom - lb.top;
-    const colour = gray ? 1 : 3;
-    const C = colour + (alpha ? 1 : 0);
-    const scale = fullScale(bits);
+    const scale = this.scale(bits);
     const out = bits === 8 ? new Uint8Array(w * h * C) : bits === 16 ? new Uint16Array(w * h * C) : new Float32Array(w * h * C);
     for (let y = 0; y < h; y++) {
       for (let x = 0; x < w; x++) {
@@ -346,11 +410,12 @@ export class FakePhotoshop implements DomHost {
           }
         }
         const d = (y * w + x) * C;
-        for (let c = 0; c < colour; c++) out[d + c] = quantize(acc[c]! / count, scale, bits);
+        if (colour === 1) out[d] = quantize((docGray ? acc[0]! : 0.299 * acc[0]! + 0.587 * acc[1]! + 0.114 * acc[2]!) / count, scale, bits);
+        else for (let c = 0; c < 3; c++) out[d + c] = quantize(acc[c]! / count, scale, bits);
         if (alpha) out[d + colour] = quantize(acc[3]! / count, scale, bits);
       }
     }
-    const imageData = new FakeImageData(this.registry, w, h, C, gray ? 'Grayscale' : 'RGB', out);
+    const imageData = new FakeImageData(this.registry, w, h, C, space, out, profile);
     return { imageData, sourceBounds: lb, level } as unknown as Awaited<ReturnType<Photoshop['imaging']['getPixels']>>;
   }
 
@@ -370,6 +435,11 @@ export class FakePhotoshop implements DomHost {
     return imageData;
   }
 
+  /** The profile data is in: its own, or (empty) the target document's, as documented. */
+  private effectiveProfile(doc: DocData, data: FakeImageData): string {
+    return data.colorProfile || doc.profile;
+  }
+
   /** replace (default true) clears the layer first; written pixels become opaque unless the data has alpha. */
   private async putPixels(o: Parameters<Photoshop['imaging']['putPixels']>[0]): Promise<void> {
     this.call('imaging.putPixels', o);
@@ -377,40 +447,44 @@ export class FakePhotoshop implements DomHost {
     const gray = doc.mode === 'grayscaleMode';
     const data = this.checkData(doc, o.imageData, gray ? [1, 2] : [3, 4]);
     if ((data.colorSpace === 'Grayscale') !== gray) throw new Error(`Image data is ${data.colorSpace} but the document is ${doc.mode}`);
+    if (GRAY_PROFILES.includes(this.effectiveProfile(doc, data)) !== gray) throw new Error(`putPixels: profile "${this.effectiveProfile(doc, data)}" does not fit ${data.colorSpace} data`);
     const rgba = layer.rgba!;
     if (o.replace ?? true) rgba.fill(0);
     const left = o.targetBounds?.left ?? 0, top = o.targetBounds?.top ?? 0;
     const colour = gray ? 1 : 3;
-    const scale = fullScale(doc.bits);
+    const scale = this.scale(doc.bits);
     for (let y = 0; y < data.height; y++) {
       for (let x = 0; x < data.width; x++) {
         const X = left + x, Y = top + y;
         if (X < 0 || Y < 0 || X >= doc.width || Y >= doc.height) continue;
         const s = (y * data.width + x) * data.components;
         const d = (Y * doc.width + X) * 4;
-        for (let c = 0; c < 3; c++) rgba[d + c] = data.samples[s + (gray ? 0 : c)]! / scale;
-        rgba[d + 3] = data.components > colour ? data.samples[s + colour]! / scale : 1;
+        for (let c = 0; c < 3; c++) rgba[d + c] = Math.min(1, data.samples[s + (gray ? 0 : c)]! / scale);
+        rgba[d + 3] = data.components > colour ? Math.min(1, data.samples[s + colour]! / scale) : 1;
       }
     }
   }
 
   private async getLayerMask(o: Parameters<Photoshop['imaging']['getLayerMask']>[0]) {
     this.call('imaging.getLayerMask', o);
+    this.requireModalRead('getLayerMask');
     const { doc, layer } = this.layerFor(o.documentID, o.layerID);
     if (!layer.mask) throw new Error(`Layer "${layer.name}" has no user mask`);
     const b = intersectBounds({ left: 0, top: 0, right: doc.width, bottom: doc.height }, o.sourceBounds ? toBounds(o.sourceBounds) : { left: 0, top: 0, right: doc.width, bottom: doc.height });
     const w = b.right - b.left, h = b.bottom - b.top;
     if (w <= 0 || h <= 0) throw new Error('The requested area holds no pixels');
-    const scale = fullScale(doc.bits);
+    const scale = this.scale(doc.bits);
     const samples = doc.bits === 16 ? new Uint16Array(w * h) : new Uint8Array(w * h);
     for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) samples[y * w + x] = Math.round(layer.mask[(b.top + y) * doc.width + b.left + x]! * scale);
-    const imageData = new FakeImageData(this.registry, w, h, 1, 'Grayscale', samples);
+    const imageData = new FakeImageData(this.registry, w, h, 1, 'Grayscale', samples, 'Gray Gamma 2.2');
     return { imageData, sourceBounds: b } as unknown as Awaited<ReturnType<Photoshop['imaging']['getLayerMask']>>;
   }
 
   /**
    * Creates the user mask when the layer has none (Adobe's imaging sample relies on this), white outside
    * the written area; replace (default true) resets an existing mask to white first. Background: refused.
+   * Mask data must be one Grayscale component in a gray profile: the docs ask for "Gray Gamma 2.2", and
+   * an empty profile would mean the document's (RGB) profile.
    */
   private async putLayerMask(o: Parameters<Photoshop['imaging']['putLayerMask']>[0]): Promise<void> {
     this.call('imaging.putLayerMask', o);
@@ -419,29 +493,36 @@ export class FakePhotoshop implements DomHost {
     if (layer.isBackground) throw new Error('Cannot add Layer Mask to Background layer');
     if (o.kind !== undefined && o.kind !== 'user') throw new Error(`putLayerMask: kind must be "user"`);
     const data = this.checkData(doc, o.imageData, [1]);
-    if (!layer.mask || (o.replace ?? true)) layer.mask = new Float32Array(doc.width * doc.height).fill(1);
+    const profile = this.effectiveProfile(doc, data);
+    if (data.colorSpace !== 'Grayscale' || !GRAY_PROFILES.includes(profile)) {
+      throw new Error(`putLayerMask: mask data must be Grayscale in a gray profile such as "Gray Gamma 2.2"; got ${data.colorSpace} in "${profile}"`);
+    }
+    const reset = !layer.mask || (o.replace ?? true);
+    if (reset || this.quirks.maskWritesResetMask) layer.mask = new Float32Array(doc.width * doc.height).fill(reset ? 1 : 0);
+    const mask = layer.mask!;
     const left = o.targetBounds?.left ?? 0, top = o.targetBounds?.top ?? 0;
-    const scale = fullScale(doc.bits);
+    const scale = this.scale(doc.bits);
     for (let y = 0; y < data.height; y++) {
       for (let x = 0; x < data.width; x++) {
         const X = left + x, Y = top + y;
         if (X < 0 || Y < 0 || X >= doc.width || Y >= doc.height) continue;
-        layer.mask[Y * doc.width + X] = data.samples[y * data.width + x]! / scale;
+        mask[Y * doc.width + X] = data.samples[y * data.width + x]! / scale;
       }
     }
   }
 
   /** 16-bit input must be in 0..32768 unless fullRange (then it is scaled down). */
   private async createImageData(data: Uint8Array | Uint16Array | Float32Array, o: Parameters<Photoshop['imaging']['createImageDataFromBuffer']>[1]) {
-    this.call('imaging.createImageDataFromBuffer', { width: o.width, height: o.height, components: o.components, colorSpace: o.colorSpace });
+    this.call('imaging.createImageDataFromBuffer', { width: o.width, height: o.height, components: o.components, colorSpace: o.colorSpace, colorProfile: o.colorProfile });
     if (data.length !== o.width * o.height * o.components) throw new Error(`createImageDataFromBuffer: ${data.length} elements for ${o.width}x${o.height}x${o.components}`);
     let samples = data.slice();
     if (samples instanceof Uint16Array) {
-      if (o.fullRange) samples = samples.map((v) => Math.round((v * 32768) / 65535));
-      else if (samples.some((v) => v > 32768)) throw new Error('createImageDataFromBuffer: 16-bit values must be within 0..32768 (or pass fullRange)');
+      const max = this.scale(16);
+      if (o.fullRange) samples = samples.map((v) => Math.round((v * max) / 65535));
+      else if (samples.some((v) => v > max)) throw new Error(`createImageDataFromBuffer: 16-bit values must be within 0..${max} (or pass fullRange)`);
     }
     if (o.chunky === false) throw new Error('fake: planar input is not modelled');
-    return new FakeImageData(this.registry, o.width, o.height, o.components, o.colorSpace as 'RGB' | 'Grayscale', samples);
+    return new FakeImageData(this.registry, o.width, o.height, o.components, o.colorSpace as 'RGB' | 'Grayscale', samples, o.colorProfile ?? '');
   }
 
   /**
@@ -506,8 +587,8 @@ interface Descriptor {
   using?: { _enum: string; _value: string };
 }
 
-export function createFakePhotoshop(options: { pyramidLevels?: number } = {}): FakePhotoshop {
-  return new FakePhotoshop(options.pyramidLevels ?? 8);
+export function createFakePhotoshop(options: { pyramidLevels?: number; quirks?: FakeQuirks } = {}): FakePhotoshop {
+  return new FakePhotoshop(options.pyramidLevels ?? 8, options.quirks ?? {});
 }
 
 function toBounds(b: { left: number; top: number; right?: number; bottom?: number; width?: number; height?: number }): Bounds {
@@ -522,9 +603,17 @@ function quantize(v: number, scale: number, bits: number): number {
   return bits === 32 ? v : Math.round(v * scale);
 }
 
+/** Whether two document states are the same (layer tree, properties and every pixel). */
 function equalDocs(a: DocData, b: DocData): boolean {
-  const ser = (d: DocData) => JSON.stringify(d, (_k, v) => (v instanceof Float32Array ? Array.from(v) : v));
-  return ser(a) === ser(b);
+  const sameArray = (x: Float32Array | null, y: Float32Array | null) => x === y || (x !== null && y !== null && x.length === y.length && x.every((v, i) => v === y[i]));
+  const sameLayers = (x: LayerData[], y: LayerData[]): boolean => x.length === y.length && x.every((l, i) => {
+    const m = y[i]!;
+    return l.id === m.id && l.name === m.name && l.kind === m.kind && l.visible === m.visible && l.isBackground === m.isBackground
+      && l.opacity === m.opacity && l.locked === m.locked && sameArray(l.rgba, m.rgba) && sameArray(l.mask, m.mask)
+      && (l.children === m.children || (l.children !== null && m.children !== null && sameLayers(l.children, m.children)));
+  });
+  return a.name === b.name && a.width === b.width && a.height === b.height && a.mode === b.mode && a.bits === b.bits
+    && JSON.stringify(a.activeIds) === JSON.stringify(b.activeIds) && sameLayers(a.layers, b.layers);
 }
 
 /** A 24-bit bottom-up BMP of 8-bit (or scaled 16-bit) RGB image data. */

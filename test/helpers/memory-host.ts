@@ -1,3 +1,4 @@
+import { scaledReadSize } from '../../src/engine/pixel-format.js';
 import type { OutputPlan, PixelBlock, ReadRequest, Rect, ResultSink, StackInfo, StackResult, FrameSource } from '../../src/engine/types.js';
 
 /** Frames held in memory (tests only), served by rectangle or downscaled like a real host. */
@@ -11,8 +12,7 @@ export class MemoryFrameSource implements FrameSource {
     const src = this.frames[frame]!;
     const maxValue = bitDepth === 16 ? 65535 : 255;
     if (request.targetWidth !== undefined && !request.rect) {
-      const tw = Math.min(W, Math.round(request.targetWidth));
-      const th = Math.max(1, Math.round((H * tw) / W));
+      const { width: tw, height: th } = scaledReadSize(W, H, request.targetWidth);
       const out = bitDepth === 16 ? new Uint16Array(tw * th * C) : new Uint8Array(tw * th * C);
       for (let y = 0; y < th; y++) {
         const y0 = Math.floor((y * H) / th), y1 = Math.max(y0 + 1, Math.floor(((y + 1) * H) / th));

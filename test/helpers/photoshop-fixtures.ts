@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { createFakePhotoshop, type FakeLayerInit, type FakePhotoshop } from '../fake-photoshop/index.js';
+import { createFakePhotoshop, type FakeLayerInit, type FakePhotoshop, type FakeQuirks } from '../fake-photoshop/index.js';
 import { createSyntheticStack, type SyntheticOptions } from '../synthetic/generator.js';
 import { sample } from './cli.js';
 
@@ -18,7 +18,17 @@ export function layersFromFrames(frames: (Uint8Array | Uint16Array)[], names: st
   return frames.map((pixels, i) => ({ name: names[i]!, pixels, ...extra })).reverse();
 }
 
-export function syntheticDocument(options: SyntheticOptions & { mode?: 'RGBColorMode' | 'grayscaleMode' }): LayeredStack {
+export interface SyntheticDocumentOptions extends SyntheticOptions {
+  mode?: 'RGBColorMode' | 'grayscaleMode';
+  /** How this Photoshop differs from the documented behaviour. */
+  quirks?: FakeQuirks;
+  /** Layers above the frames (top first). */
+  above?: FakeLayerInit[];
+  /** Per-frame opacity (0..255, canvas-sized), bottom frame first; undefined = opaque. */
+  alpha?: (Uint8Array | undefined)[];
+}
+
+export function syntheticDocument(options: SyntheticDocumentOptions): LayeredStack {
   const stack = createSyntheticStack(options);
   const bits = options.bitDepth ?? 8;
   const frames = Array.from({ length: stack.frames }, (_, k) => {
@@ -26,14 +36,16 @@ export function syntheticDocument(options: SyntheticOptions & { mode?: 'RGBColor
     // Photoshop's 16-bit range is 0..32768.
     return q instanceof Uint16Array ? q.map((v) => Math.round((v * 32768) / 65535)) : q;
   });
-  const ps = createFakePhotoshop();
+  const ps = createFakePhotoshop(options.quirks ? { quirks: options.quirks } : {});
+  const layers = layersFromFrames(frames, frames.map((_, i) => `frame ${i + 1}`));
+  options.alpha?.forEach((alpha, i) => { if (alpha) layers[frames.length - 1 - i]!.alpha = alpha; });
   ps.openDocument({
     width: stack.width,
     height: stack.height,
     bits,
     mode: options.mode ?? (stack.channels === 1 ? 'grayscaleMode' : 'RGBColorMode'),
     name: 'synthetic',
-    layers: layersFromFrames(frames, frames.map((_, i) => `frame ${i + 1}`)),
+    layers: [...(options.above ?? []), ...layers],
   });
   return { ps, frames, width: stack.width, height: stack.height };
 }

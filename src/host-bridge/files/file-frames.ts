@@ -2,6 +2,7 @@ import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import sharp, { type Metadata, type Sharp } from 'sharp';
+import { scaledReadSize } from '../../engine/pixel-format.js';
 import type { BitDepth, ChannelCount, FrameSource, PixelBlock, ReadRequest, StackInfo } from '../../engine/types.js';
 import { InputError } from '../index.js';
 import type { RasterSpool } from '../../formats/raster-spool.js';
@@ -156,9 +157,8 @@ export class FileFrameSource implements FrameSource {
   async read(frame: number, request: ReadRequest = {}): Promise<PixelBlock> {
     const { width, height } = this.info;
     if (request.targetWidth !== undefined && !request.rect) {
-      const tw = Math.max(1, Math.min(width, Math.round(request.targetWidth)));
-      const th = Math.max(1, Math.round((height * tw) / width));
-      return this.decode(frame, (img) => img.resize(tw, th, { fit: 'fill', kernel: 'cubic' }));
+      const size = scaledReadSize(width, height, request.targetWidth);
+      return this.decode(frame, (img) => img.resize(size.width, size.height, { fit: 'fill', kernel: 'cubic' }));
     }
     const rect = request.rect ?? { left: 0, top: 0, width, height };
     const spool = await this.spool(frame);

@@ -1,8 +1,7 @@
 import { InputError, type FrameEntry } from '../index.js';
+import { isResultGroupName } from './result-layers.js';
+import { assertImaging } from './support.js';
 import type { Photoshop, PsDocument, PsLayer } from './types.js';
-
-/** Our own output group; never offered as frames. */
-export const RESULT_GROUP_PREFIX = 'Planewise';
 
 export interface LayerFrame {
   id: number;
@@ -30,10 +29,13 @@ export interface DocumentStack {
  *   top-level pixel layers. Other groups are skipped (and reported), as is our own result group.
  * - The Background layer is a frame like any other (read only; results are never written onto it).
  * - Smart objects, text, shape, fill and adjustment layers are skipped and reported: rasterize to include.
- * - Layers smaller than the canvas are used; outside their pixels the nearest edge pixel is repeated.
- * Throws InputError (one sentence saying what to do) when the document cannot be stacked.
+ * - Layers smaller than the canvas are used; the result is cropped to the area every frame covers
+ *   (transparent pixels are no data: see layer-source.ts).
+ * Throws InputError (one sentence saying what to do) when the document cannot be stacked, or when this
+ * Photoshop has no imaging API.
  */
 export function findStack(ps: Photoshop): DocumentStack {
+  assertImaging(ps);
   const doc = ps.app.activeDocument;
   if (!doc) throw new InputError('Open a document whose layers are the frames (for example File > Scripts > Load Files into Stack), then try again.');
   const mode = String(doc.mode);
@@ -56,7 +58,7 @@ export function findStack(ps: Photoshop): DocumentStack {
     const kind = String(layer.kind);
     const entry = { id: String(layer.id), name: layer.name };
     if (kind === 'group') {
-      const ours = layer.name.startsWith(RESULT_GROUP_PREFIX);
+      const ours = isResultGroupName(layer.name);
       entries.push({ ...entry, usable: false, note: ours ? 'Planewise result' : 'group: select the group to stack the frames inside it' });
       continue;
     }
@@ -77,7 +79,7 @@ export function findStack(ps: Photoshop): DocumentStack {
     }
     const smaller = bounds.left > 0 || bounds.top > 0 || bounds.right < doc.width || bounds.bottom < doc.height;
     frames.push({ id: layer.id, name: layer.name, visible: layer.visible, isBackground: layer.isBackgroundLayer, bounds });
-    entries.push({ ...entry, usable: true, ...(smaller ? { note: 'smaller than the canvas: its edges are extended' } : {}) });
+    entries.push({ ...entry, usable: true, ...(smaller ? { note: 'smaller than the canvas: the result is cropped to it' } : {}) });
   }
   return { doc, channels, bitDepth, frames, entries };
 }

@@ -1,7 +1,11 @@
+import { fullScale, sampleArray } from '../../engine/pixel-format.js';
 import type { OutputPlan, PixelBlock, Rect, ResultSink } from '../../engine/types.js';
 import type { DocumentStack, LayerFrame } from './frames.js';
-import { RESULT_GROUP_PREFIX } from './frames.js';
-import { PS_16BIT_MAX, type Photoshop, type PsLayer } from './types.js';
+import { addRevealAllMask, ensureGroupOrder, findLayer, moveToTopLevel, moveToTopOfGroup } from './layers.js';
+import { LAYER_NAMES } from '../layer-names.js';
+import { alignedName, RESULT_GROUP_NAME } from './result-layers.js';
+import { maskImageData, pixelImageData } from './samples.js';
+import type { Photoshop, PsLayer } from './types.js';
 
 export interface LayerOutputs {
   /** Add a hidden grayscale layer with the depth map. */
@@ -13,9 +17,11 @@ export interface LayerOutputs {
 /**
  * Writes results into the document, inside the caller's modal scope with history suspended. Aligned
  * frames become NEW pixel layers (the originals stay untouched: the user keeps the unaligned frames, and
- * a Background layer, which cannot take a mask, works like any other frame). All go into one group:
- * aligned frames bottom to top each with a user layer mask, the composite on top, optionally the depth map.
- * Sub-stack (slab) composites, when asked for, go between the frames and the composite, hidden.
+ * a Background layer, which cannot take a mask, works like any other frame). All go into one group at the
+ * top of the document: aligned frames bottom to top each with a user layer mask (layers 'frames'), slab
+ * composites above them (with masks for layers 'slabs', else hidden extras), then the composite, optionally
+ * the depth map. Layer names are shared with the PSD writer (LAYER_NAMES). Where Photoshop puts new
+ * layers is not documented, so every placement is checked by layer id and repaired (layers.ts).
  * Tiles are written with putPixels / putLayerMask (replace: false) at their position on the canvas.
  */
 export class LayerSink implements ResultSink {
@@ -36,37 +42,28 @@ export class LayerSink implements ResultSink {
   async begin(plan: OutputPlan): Promise<void> {
     this.plan = plan;
     const doc = this.stack.doc;
-    const placeInside = this.ps.constants.ElementPlacement.PLACEINSIDE;
-    const group = await doc.createLayerGroup({ name: `${RESULT_GROUP_PREFIX} focus stack (${plan.mode === 'pyramid' ? 'pyramid' : 'depth map'})` });
+    const group = await doc.createLayerGroup({ name: RESULT_GROUP_NAME });
     if (!group) throw new Error('Photoshop did not create the result group');
     this.group = group;
+    moveToTopLevel(this.ps, doc, group);
+    const created: PsLayer[] = [];
     const make = async (name: string, withMask: boolean): Promise<PsLayer> => {
       const layer = await doc.createPixelLayer({ name });
       if (!layer) throw new Error(`Photoshop did not create layer "${name}"`);
-      // Each new layer goes to the top of the group, so creating bottom to top gives the right order.
-      layer.move(group, placeInside);
-      if (withMask) await this.addRevealAllMask(layer);
+      // Created bottom to top, each goes to the top of the group.
+      moveToTopOfGroup(this.ps, layer, group);
+      if (withMask) await addRevealAllMask(this.ps, layer);
+      created.push(layer);
       return layer;
     };
-    for (const i of plan.layerOrder) this.frameLayers[i] = await make(`${this.frames[i]!.name} (aligned)`, true);
+    for (const i of plan.layerOrder) this.frameLayers[i] = await make(alignedName(this.frames[i]!.name), true);
     for (const slab of plan.slabs) {
-      this.slabLayers.push(await make(`Slab ${this.frames[slab.first]!.name}–${this.frames[slab.last]!.name}`, false));
+      this.slabLayers.push(await make(LAYER_NAMES.slab(this.frames[slab.first]!.name, this.frames[slab.last]!.name), plan.slabMasks));
     }
-    this.composite = await make('Planewise composite', false);
-    if (this.outputs.depthLayer) {
-      this.depth = await make('Planewise depth map (near = black)', false);
-    }
-  }
-
-  /** A white (reveal all) user mask, made explicitly so putLayerMask only ever paints into an existing mask. */
-  private async addRevealAllMask(layer: PsLayer): Promise<void> {
-    await this.ps.action.batchPlay(
-      [
-        { _obj: 'select', _target: [{ _ref: 'layer', _id: layer.id }], makeVisible: false },
-        { _obj: 'make', new: { _class: 'channel' }, at: { _ref: 'channel', _enum: 'channel', _value: 'mask' }, using: { _enum: 'userMaskEnabled', _value: 'revealAll' } },
-      ],
-      {},
-    ).then(assertBatchPlayOk);
+    this.composite = await make(LAYER_NAMES.composite(plan.mode), false);
+    if (this.outputs.depthLayer) this.depth = await make(LAYER_NAMES.depth, false);
+    ensureGroupOrder(this.ps, group, created.reverse());
+    moveToTopLevel(this.ps, doc, group);
   }
 
   private target(rect: Rect) {
@@ -77,20 +74,8 @@ export class LayerSink implements ResultSink {
     return { left, top, right: left + rect.width, bottom: top + rect.height };
   }
 
-  /** Engine output (full scale 255 or 65535) to Photoshop image data (16-bit full scale 32768). */
-  private async imageData(block: PixelBlock, components: number, data: Uint8Array | Uint16Array = block.data) {
-    const samples = data instanceof Uint16Array ? Uint16Array.from(data, (v) => Math.round((v * PS_16BIT_MAX) / 65535)) : data;
-    return this.ps.imaging.createImageDataFromBuffer(samples, {
-      width: block.width,
-      height: block.height,
-      components,
-      chunky: true,
-      colorSpace: components === 1 ? 'Grayscale' : 'RGB',
-    });
-  }
-
-  private async putPixels(layer: PsLayer, rect: Rect, block: PixelBlock, data?: Uint8Array | Uint16Array, components = this.stack.channels): Promise<void> {
-    const imageData = await this.imageData(block, components, data);
+  private async putPixels(layer: PsLayer, rect: Rect, block: PixelBlock): Promise<void> {
+    const imageData = await pixelImageData(this.ps, block.data, block.width, block.height, this.stack.channels);
     try {
       await this.ps.imaging.putPixels({ documentID: this.stack.doc.id, layerID: layer.id, imageData, replace: false, targetBounds: this.target(rect) });
     } finally {
@@ -98,10 +83,8 @@ export class LayerSink implements ResultSink {
     }
   }
 
-  async writeFrameTile(frame: number, rect: Rect, pixels: PixelBlock, mask: PixelBlock): Promise<void> {
-    const layer = this.frameLayers[frame]!;
-    await this.putPixels(layer, rect, pixels);
-    const maskData = await this.imageData(mask, 1);
+  private async putMask(layer: PsLayer, rect: Rect, mask: PixelBlock): Promise<void> {
+    const maskData = await maskImageData(this.ps, mask.data, mask.width, mask.height);
     try {
       await this.ps.imaging.putLayerMask({ documentID: this.stack.doc.id, layerID: layer.id, kind: 'user', imageData: maskData, replace: false, targetBounds: this.target(rect) });
     } finally {
@@ -109,27 +92,37 @@ export class LayerSink implements ResultSink {
     }
   }
 
-  async writeSlabTile(slab: number, rect: Rect, pixels: PixelBlock): Promise<void> {
-    await this.putPixels(this.slabLayers[slab]!, rect, pixels);
+  async writeFrameTile(frame: number, rect: Rect, pixels: PixelBlock, mask: PixelBlock): Promise<void> {
+    const layer = this.frameLayers[frame]!;
+    await this.putPixels(layer, rect, pixels);
+    await this.putMask(layer, rect, mask);
+  }
+
+  async writeSlabTile(slab: number, rect: Rect, pixels: PixelBlock, mask?: PixelBlock): Promise<void> {
+    const layer = this.slabLayers[slab]!;
+    await this.putPixels(layer, rect, pixels);
+    if (mask) await this.putMask(layer, rect, mask);
   }
 
   async writeCompositeTile(rect: Rect, pixels: PixelBlock): Promise<void> {
     await this.putPixels(this.composite!, rect, pixels);
   }
 
+  /** The 8-bit depth map as a gray image in the document's channels and depth. */
   async writeDepthTile(rect: Rect, depth: Uint8Array): Promise<void> {
     if (!this.depth) return;
-    const C = this.stack.channels;
-    const wide = this.stack.bitDepth === 16;
-    const data = wide ? new Uint16Array(depth.length * C) : new Uint8Array(depth.length * C);
-    for (let i = 0; i < depth.length; i++) for (let c = 0; c < C; c++) data[i * C + c] = wide ? depth[i]! * 257 : depth[i]!;
-    const block: PixelBlock = { width: rect.width, height: rect.height, channels: C, data, maxValue: wide ? 65535 : 255 };
-    await this.putPixels(this.depth, rect, block);
+    const { channels: C, bitDepth } = this.stack;
+    const data = sampleArray(bitDepth, depth.length * C);
+    const scale = fullScale(bitDepth) / 255;
+    for (let i = 0; i < depth.length; i++) for (let c = 0; c < C; c++) data[i * C + c] = depth[i]! * scale;
+    await this.putPixels(this.depth, rect, { width: rect.width, height: rect.height, channels: C, data, maxValue: fullScale(bitDepth) });
   }
 
   async finish(): Promise<void> {
-    // Slab and depth layers are material for retouching, hidden so the composite is what shows.
-    for (const layer of [...this.slabLayers, ...(this.depth ? [this.depth] : [])]) layer.visible = false;
+    // Extra slab layers (without masks) and the depth map are material for retouching, hidden so the
+    // composite is what shows; masked slabs stay visible: they reproduce the composite.
+    const extras = this.plan!.slabMasks ? [] : this.slabLayers;
+    for (const layer of [...extras, ...(this.depth ? [this.depth] : [])]) layer.visible = false;
     if (this.outputs.hideSources) {
       for (const f of this.frames) {
         const layer = findLayer(this.stack.doc.layers, f.id);
@@ -140,19 +133,4 @@ export class LayerSink implements ResultSink {
 
   /** Nothing to undo here: the host rolls the suspended history back. */
   async abort(): Promise<void> {}
-}
-
-function assertBatchPlayOk(results: unknown[]): void {
-  for (const r of results as { _obj?: string; message?: string }[]) {
-    if (r?._obj === 'error') throw new Error(`Photoshop refused a command: ${r.message ?? 'unknown error'}`);
-  }
-}
-
-export function findLayer(layers: Iterable<PsLayer>, id: number): PsLayer | undefined {
-  for (const layer of layers) {
-    if (layer.id === id) return layer;
-    const inner = layer.layers ? findLayer(layer.layers, id) : undefined;
-    if (inner) return inner;
-  }
-  return undefined;
 }

@@ -1,56 +1,76 @@
+import { sampleArray, scaledReadSize } from '../../engine/pixel-format.js';
 import type { FrameSource, PixelBlock, ReadRequest, Rect, StackInfo } from '../../engine/types.js';
+import { InputError } from '../index.js';
 import type { DocumentStack, LayerFrame } from './frames.js';
-import { PS_16BIT_MAX, type Photoshop } from './types.js';
+import { photoshopFullScale } from './samples.js';
+import type { Photoshop } from './types.js';
+import { opaqueArea } from './valid-area.js';
+
+type Bounds = { left: number; top: number; right: number; bottom: number };
 
 /**
  * Frames from Photoshop layers through imaging.getPixels: one rectangle (sourceBounds) or one downscaled
  * copy (targetSize) per call, so Photoshop, not the plugin, holds the stack. Image data is copied and
- * disposed at once. Photoshop trims reads to the layer's pixels, so every read is placed into a block of
- * the requested size, repeating the nearest edge pixel where the layer has none.
+ * disposed at once. Each frame is read only inside its valid (opaque) area, found once when the source
+ * opens and told to the engine as FrameInfo.valid so the crop stays inside it; a read reaching outside
+ * repeats the nearest valid pixel. Photoshop reports 16-bit data in 0..32768, so blocks say so in maxValue.
  */
 export class LayerFrameSource implements FrameSource {
   readonly info: StackInfo;
   private readonly maxValue: number;
 
-  constructor(private readonly ps: Photoshop, private readonly stack: DocumentStack, private readonly frames: LayerFrame[]) {
+  private constructor(private readonly ps: Photoshop, private readonly stack: DocumentStack, private readonly frames: LayerFrame[], private readonly valid: Rect[]) {
+    const { width, height } = stack.doc;
+    const whole = (r: Rect) => r.left === 0 && r.top === 0 && r.width === width && r.height === height;
     this.info = {
-      width: stack.doc.width,
-      height: stack.doc.height,
+      width,
+      height,
       channels: stack.channels,
       bitDepth: stack.bitDepth,
-      frames: frames.map((f) => ({ name: f.name })),
+      frames: frames.map((f, i) => ({ name: f.name, ...(whole(valid[i]!) ? {} : { valid: valid[i]! }) })),
     };
-    this.maxValue = stack.bitDepth === 16 ? PS_16BIT_MAX : 255;
+    this.maxValue = photoshopFullScale(stack.bitDepth);
+  }
+
+  /** Finds each frame's valid area (one small read per layer); call inside the run's modal scope. */
+  static async open(ps: Photoshop, stack: DocumentStack, frames: LayerFrame[]): Promise<LayerFrameSource> {
+    const valid: Rect[] = [];
+    for (const frame of frames) {
+      const area = await opaqueArea(ps, stack.doc.id, frame);
+      if (!area) throw new InputError(`Layer "${frame.name}" is fully transparent; hide or delete it, or leave it out of the frames, and try again.`);
+      valid.push(area);
+    }
+    return new LayerFrameSource(ps, stack, frames, valid);
   }
 
   async read(index: number, request: ReadRequest = {}): Promise<PixelBlock> {
     const frame = this.frames[index]!;
+    const v = this.valid[index]!;
     const { width: W, height: H } = this.info;
     if (request.targetWidth !== undefined && !request.rect) {
-      const tw = Math.max(1, Math.min(W, Math.round(request.targetWidth)));
-      const th = Math.max(1, Math.round((H * tw) / W));
-      return this.readScaled(frame, tw, th);
+      const size = scaledReadSize(W, H, request.targetWidth);
+      return this.readScaled(frame, v, size.width, size.height);
     }
     const rect = request.rect ?? { left: 0, top: 0, width: W, height: H };
-    const b = frame.bounds;
     const inside = {
-      left: Math.max(rect.left, b.left),
-      top: Math.max(rect.top, b.top),
-      right: Math.min(rect.left + rect.width, b.right),
-      bottom: Math.min(rect.top + rect.height, b.bottom),
+      left: Math.max(rect.left, v.left),
+      top: Math.max(rect.top, v.top),
+      right: Math.min(rect.left + rect.width, v.left + v.width),
+      bottom: Math.min(rect.top + rect.height, v.top + v.height),
     };
-    if (inside.right <= inside.left || inside.bottom <= inside.top) {
-      // Entirely outside the layer's pixels: read the nearest 1-pixel strip and extend it.
-      const nx = Math.min(Math.max(rect.left, b.left), b.right - 1);
-      const ny = Math.min(Math.max(rect.top, b.top), b.bottom - 1);
-      const px = await this.getPixels(frame, { left: nx, top: ny, right: nx + 1, bottom: ny + 1 });
-      return this.place(px.data, { left: nx, top: ny, width: 1, height: 1 }, px.components, rect);
+    let px = inside.right > inside.left && inside.bottom > inside.top ? await this.getPixels(frame, inside) : undefined;
+    if (!px) {
+      // No data in the rectangle: repeat the nearest pixel of the valid area.
+      const nx = Math.min(Math.max(rect.left, v.left), v.left + v.width - 1);
+      const ny = Math.min(Math.max(rect.top, v.top), v.top + v.height - 1);
+      px = await this.getPixels(frame, { left: nx, top: ny, right: nx + 1, bottom: ny + 1 });
+      if (!px) throw new Error(`Photoshop returned no pixels of layer "${frame.name}" where it had them before`);
     }
-    const px = await this.getPixels(frame, inside);
     return this.place(px.data, px.bounds, px.components, rect);
   }
 
-  private async getPixels(frame: LayerFrame, bounds: { left: number; top: number; right: number; bottom: number }) {
+  /** One rectangle of a layer at the document's depth, or undefined when Photoshop has no pixels there (empty bounds). */
+  private async getPixels(frame: LayerFrame, bounds: Bounds) {
     const result = await this.ps.imaging.getPixels({
       documentID: this.stack.doc.id,
       layerID: frame.id,
@@ -58,8 +78,9 @@ export class LayerFrameSource implements FrameSource {
       componentSize: this.stack.bitDepth,
     });
     try {
-      const data = (await result.imageData.getData({ chunky: true })) as Uint8Array | Uint16Array;
       const sb = result.sourceBounds;
+      if (sb.right <= sb.left || sb.bottom <= sb.top || result.imageData.width === 0) return undefined;
+      const data = (await result.imageData.getData({ chunky: true })) as Uint8Array | Uint16Array;
       return {
         data,
         components: result.imageData.components,
@@ -71,35 +92,34 @@ export class LayerFrameSource implements FrameSource {
   }
 
   /** Downscaled whole frame: Photoshop serves it from its cached pyramid levels; we then fit it to tw x th. */
-  private async readScaled(frame: LayerFrame, tw: number, th: number): Promise<PixelBlock> {
+  private async readScaled(frame: LayerFrame, v: Rect, tw: number, th: number): Promise<PixelBlock> {
     const { width: W, height: H } = this.info;
-    const b = frame.bounds;
-    const contentW = Math.max(1, Math.round(((b.right - b.left) * tw) / W));
     const result = await this.ps.imaging.getPixels({
       documentID: this.stack.doc.id,
       layerID: frame.id,
-      sourceBounds: b,
-      targetSize: { width: contentW },
+      sourceBounds: { left: v.left, top: v.top, right: v.left + v.width, bottom: v.top + v.height },
+      targetSize: { width: Math.max(1, Math.round((v.width * tw) / W)) },
       componentSize: this.stack.bitDepth,
     });
     let data: Uint8Array | Uint16Array;
     let sw: number, sh: number, components: number;
     try {
-      data = (await result.imageData.getData({ chunky: true })) as Uint8Array | Uint16Array;
       sw = result.imageData.width;
       sh = result.imageData.height;
       components = result.imageData.components;
+      if (sw === 0 || sh === 0) throw new Error(`Photoshop returned no pixels of layer "${frame.name}" where it had them before`);
+      data = (await result.imageData.getData({ chunky: true })) as Uint8Array | Uint16Array;
     } finally {
       await result.imageData.dispose();
     }
-    // Place the layer's content where it sits on the canvas at this scale. Photoshop may return a pyramid
-    // level rather than exactly the target size, so positions are derived from our own full-size bounds.
+    // Place the valid area where it sits on the canvas at this scale. Photoshop may return a pyramid level
+    // rather than exactly the target size, so positions are derived from our own full-size bounds.
     const sx = tw / W, sy = th / H;
     const dst: Rect = {
-      left: Math.round(b.left * sx),
-      top: Math.round(b.top * sy),
-      width: Math.max(1, Math.round((b.right - b.left) * sx)),
-      height: Math.max(1, Math.round((b.bottom - b.top) * sy)),
+      left: Math.round(v.left * sx),
+      top: Math.round(v.top * sy),
+      width: Math.max(1, Math.round(v.width * sx)),
+      height: Math.max(1, Math.round(v.height * sy)),
     };
     const fitted = resample(data, sw, sh, components, dst.width, dst.height);
     return this.place(fitted, dst, components, { left: 0, top: 0, width: tw, height: th });
@@ -111,7 +131,7 @@ export class LayerFrameSource implements FrameSource {
    */
   private place(src: Uint8Array | Uint16Array, srcRect: Rect, components: number, rect: Rect): PixelBlock {
     const C = this.info.channels;
-    const out = this.info.bitDepth === 16 ? new Uint16Array(rect.width * rect.height * C) : new Uint8Array(rect.width * rect.height * C);
+    const out = sampleArray(this.info.bitDepth, rect.width * rect.height * C);
     for (let y = 0; y < rect.height; y++) {
       const sy = Math.min(srcRect.height - 1, Math.max(0, rect.top + y - srcRect.top));
       for (let x = 0; x < rect.width; x++) {

@@ -8,15 +8,16 @@ import type * as PhotoshopModule from 'photoshop';
 type Module = typeof PhotoshopModule;
 type RealDocument = Module['app']['activeDocument'];
 type RealLayer = RealDocument['layers'][number];
-type Placement = Module['constants']['ElementPlacement'][keyof Module['constants']['ElementPlacement']];
+type Constants = Module['constants'];
+type Placement = Constants['ElementPlacement'][keyof Constants['ElementPlacement']];
 
 export interface PsLayer extends Pick<RealLayer, 'id' | 'name' | 'kind' | 'visible' | 'isBackgroundLayer' | 'boundsNoEffects'> {
-  /** Children of a group; null for other layers. */
+  /** Children of a group, top first; null for other layers. */
   readonly layers: ArrayLike<PsLayer> & Iterable<PsLayer> | null;
   move(relativeObject: PsLayer, insertLocation: Placement): void;
 }
 
-export interface PsDocument extends Pick<RealDocument, 'id' | 'name' | 'width' | 'height' | 'mode' | 'bitsPerChannel'> {
+export interface PsDocument extends Pick<RealDocument, 'id' | 'name' | 'width' | 'height' | 'mode' | 'bitsPerChannel' | 'closeWithoutSaving'> {
   /** Top-level layers, top of the stack first. */
   readonly layers: ArrayLike<PsLayer> & Iterable<PsLayer>;
   readonly activeLayers: ArrayLike<PsLayer> & Iterable<PsLayer>;
@@ -24,16 +25,33 @@ export interface PsDocument extends Pick<RealDocument, 'id' | 'name' | 'width' |
   createLayerGroup(options?: { name?: string }): Promise<PsLayer | null>;
 }
 
+/** What the self-check needs to make its scratch documents (a subset of DocumentCreateOptions). */
+export interface NewDocumentOptions {
+  name?: string;
+  width: number;
+  height: number;
+  resolution?: number;
+  mode: Constants['NewDocumentMode'][keyof Constants['NewDocumentMode']];
+  fill: Constants['DocumentFill'][keyof Constants['DocumentFill']];
+  depth: 8 | 16;
+}
+
 export interface Photoshop {
-  app: { readonly activeDocument: PsDocument | null };
+  app: {
+    /** Null when no document is open; settable inside a modal scope. */
+    activeDocument: PsDocument | null;
+    documents: { add(options: NewDocumentOptions): Promise<PsDocument | null> };
+  };
   core: Pick<Module['core'], 'executeAsModal'>;
   action: Pick<Module['action'], 'batchPlay' | 'addNotificationListener' | 'removeNotificationListener'>;
+  /** Missing before Photoshop 24.4 (findStack and the self-check say so; nothing else may touch it first). */
   imaging: Pick<Module['imaging'], 'getPixels' | 'putPixels' | 'getLayerMask' | 'putLayerMask' | 'createImageDataFromBuffer' | 'encodeImageData'>;
-  constants: { ElementPlacement: Pick<Module['constants']['ElementPlacement'], 'PLACEINSIDE' | 'PLACEBEFORE' | 'PLACEAFTER'> };
+  constants: {
+    ElementPlacement: Pick<Constants['ElementPlacement'], 'PLACEINSIDE' | 'PLACEBEFORE' | 'PLACEAFTER'>;
+    NewDocumentMode: Pick<Constants['NewDocumentMode'], 'RGB'>;
+    DocumentFill: Pick<Constants['DocumentFill'], 'WHITE' | 'TRANSPARENT'>;
+  };
 }
 
 export type ExecutionContext = Parameters<Parameters<Module['core']['executeAsModal']>[0]>[0];
 export type ImageData = Awaited<ReturnType<Module['imaging']['createImageDataFromBuffer']>>;
-
-/** Full-scale value of 16-bit image data in Photoshop (its internal range is 0..32768). */
-export const PS_16BIT_MAX = 32768;
