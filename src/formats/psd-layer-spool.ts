@@ -180,7 +180,7 @@ export class LayerSpool {
     if (this.failure) throw this.failure.error;
   }
 
-  /** Rows the tiles do not cover exactly once, as a message ("rows 0..3 of 4"), or undefined when they all are. */
+  /** Undefined when the tiles cover every row exactly once; otherwise what is wrong ("2 of 4 rows complete ..."). */
   coverageGap(): string | undefined {
     const { width, height } = this.spec;
     let missing = 0;

@@ -26,9 +26,9 @@ export interface FileSinkOptions {
 }
 
 /**
- * PSD tiles the sink holds at most (one being compressed, the others waiting); a further tile waits in the engine.
- * Enough for a worker thread to go on fusing while the main thread compresses another worker's tile, few enough
- * that this overlap costs only a couple of tiles of memory.
+ * PSD tiles the sink takes on without keeping the engine waiting. Whoever hands over a further tile waits until
+ * the tile before it is compressed, never for its own: a worker thread goes on fusing while the main thread
+ * compresses, and the sink holds about two tiles at a time (peak RSS is close to the 1 GiB goal at 24 MP).
  */
 const PSD_BACKLOG_TILES = 1;
 
@@ -96,9 +96,9 @@ export class FileSink implements ResultSink {
   }
 
   /**
-   * Queues a layer tile for the PSD and returns at once, unless the backlog is full: compressing it waits for the
-   * next turn of the event loop, so a worker thread that handed it over goes on fusing meanwhile. The engine
-   * hands over blocks it no longer touches.
+   * Queues a layer tile for the PSD and returns without compressing it (after the tile before it, when the backlog
+   * is full): compression starts on the next turn of the event loop, once the caller (a worker thread's message)
+   * has been answered. The engine hands over blocks it no longer touches, so they are kept as they are.
    */
   private async toPsd(layer: number, rect: Rect, pixels: PixelBlock, mask?: PixelBlock): Promise<void> {
     const psd = this.psd;
