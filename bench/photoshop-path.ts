@@ -15,8 +15,12 @@
 //   that moment (its document's pixel and mask arrays, its history snapshot, and the image data it made until
 //   they are collected, tracked with a FinalizationRegistry), sampled at every call into the fake.
 //
-// Options (after `--photoshop`): --runs <list> (default: none,slabs,frames,depthmap-none,deep-slabs,
-// deep-frames,deep-none), --frames <n> (use the first n frames of the 24 MP stack, for a quick look).
+// A reference run of the CLI on the same stack with the same budget and one thread (composite only, TIFF)
+// shows what the engine costs with file I/O instead of the fake.
+//
+// Options (after `--photoshop`): --runs <list> (default: cli,none,slabs,frames,depthmap-none,deep-slabs,
+// deep-frames,deep-none), --frames <n> (use the first n frames of the 24 MP stack, for a quick look),
+// --natural-gc (leave garbage collection to V8: JS memory then includes uncollected garbage).
 import { spawnSync } from 'node:child_process';
 import { readdirSync, rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -80,7 +84,8 @@ interface ChildReport {
   profile: Record<string, number>;
   tiles: number;
   crop: { width: number; height: number };
-  calls: Record<string, { calls: number; bytes: number; seconds: number }>;
+  /** Per API: calls, bytes and pixels crossing, seconds inside the fake. */
+  calls: Record<string, { calls: number; bytes: number; pixels: number; seconds: number }>;
   arenaPeakBytes: number;
   wasmBytes: number;
   jsPeakBytes: number;
@@ -96,8 +101,8 @@ export async function runPhotoshopBench(argv: string[]): Promise<void> {
     args: argv.filter((a) => a !== '--photoshop'),
     options: { runs: { type: 'string' }, frames: { type: 'string' }, 'natural-gc': { type: 'boolean', default: false } },
   });
-  const names = values.runs ? values.runs.split(',') : Object.keys(RUNS);
-  for (const n of names) if (!RUNS[n]) throw new Error(`unknown run "${n}": choose from ${Object.keys(RUNS).join(', ')}`);
+  const names = values.runs ? values.runs.split(',') : ['cli', ...Object.keys(RUNS)];
+  for (const n of names) if (!RUNS[n] && n !== 'cli') throw new Error(`unknown run "${n}": choose from cli, ${Object.keys(RUNS).join(', ')}`);
   const stackDir = await largeStack();
   const commit = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).stdout.trim();
   console.log(`\nThe Photoshop path through the fake Photoshop: ${stackDir}`);
@@ -113,6 +118,10 @@ export async function runPhotoshopBench(argv: string[]): Promise<void> {
   const callRows: Row[] = [];
   const checks: string[] = [];
   for (const name of names) {
+    if (name === 'cli') {
+      rows.push(await cliReference(stackDir, work));
+      continue;
+    }
     const config: RunConfig = {
       ...RUNS[name]!,
       ...(values.frames && RUNS[name]!.stack === 'large' ? { frames: Number(values.frames) } : {}),
@@ -127,6 +136,7 @@ export async function runPhotoshopBench(argv: string[]): Promise<void> {
       report = cost.json as unknown as ChildReport;
       rssMiB = cost.maxRssMiB;
     } catch (error) {
+      console.log(`  ${config.label}: failed: ${(error as Error).message}`);
       rows.push({ run: config.label, 'wall s': `failed: ${(error as Error).message}` });
       continue;
     } finally {
@@ -160,8 +170,8 @@ export async function runPhotoshopBench(argv: string[]): Promise<void> {
       'growth estimate MiB': (report.growthEstimateBytes / MiB).toFixed(0),
       'process peak RSS MiB': rssMiB.toFixed(0),
     });
-    const call = (api: string) => report.calls[api] ?? { calls: 0, bytes: 0, seconds: 0 };
-    const cell = (api: string) => `${call(api).calls} / ${(call(api).bytes / MiB).toFixed(0)} / ${call(api).seconds.toFixed(1)}`;
+    const call = (api: string) => report.calls[api] ?? { calls: 0, bytes: 0, pixels: 0, seconds: 0 };
+    const cell = (api: string) => `${call(api).calls} / ${(call(api).bytes / MiB).toFixed(0)} / ${(call(api).pixels / 1e6).toFixed(0)} / ${call(api).seconds.toFixed(1)}`;
     callRows.push({
       run: label,
       'getPixels': cell('getPixels'),
@@ -180,13 +190,40 @@ export async function runPhotoshopBench(argv: string[]): Promise<void> {
   }
   printTable('The Photoshop path through the fake Photoshop: time', rows);
   printTable('Memory: plugin = wasm memory + peak JS growth not held by the fake; the fake\'s arrays stand for Photoshop\'s document', memoryRows);
-  printTable('Calls crossing into Photoshop: calls / MiB / seconds inside the fake (getPixels bytes as copied out by getData)', callRows);
+  printTable('Calls crossing into Photoshop: calls / MiB / megapixels / seconds inside the fake (getPixels bytes as copied out by getData)', callRows);
+  console.log('\nPhotoshop\'s own cost comes on top of "plugin s": about (getPixels MP) x its ms per MP + (putPixels + putLayerMask MP) x');
+  console.log('putPixels\' ms per MP, with the per-MP times the panel\'s self-check reports ("Reading and writing pixels") on a real machine.');
   if (checks.length) console.log(`\nDeep stack, layers slabs:\n${checks.map((c) => `- ${c}`).join('\n')}`);
+}
+
+/** The CLI on the same stack, the same budget and one thread, composite only: the engine with file I/O. */
+async function cliReference(stackDir: string, work: string): Promise<Row> {
+  const run = 'reference: CLI, 24 MP x 20, pyramid, composite TIFF, 1 thread, --memory 192';
+  rmSync(work, { recursive: true, force: true });
+  const load = loadavg()[0]!.toFixed(2);
+  try {
+    const cost = await measure([process.execPath, join(root, 'bin', 'planewise.js'), 'stack', stackDir, '--mode', 'pyramid', '--composite', 'out/composite.tif',
+      '--json', '--threads', '1', '--memory', '192'], work);
+    console.log(`  ${run}: ${cost.wall.toFixed(1)} s wall, ${cost.cpu.toFixed(1)} s CPU, ${cost.maxRssMiB.toFixed(0)} MiB peak RSS (load ${load})`);
+    if (cost.json?.profile) printTable(`Engine profile: ${run}`, Object.entries(cost.json.profile).sort((a, b) => b[1] - a[1]).map(([stage, s]) => ({ stage, s: s.toFixed(1) })));
+    return {
+      run, 'wall s': cost.wall.toFixed(1), 'plugin s': cost.wall.toFixed(1), 'plugin CPU s': cost.cpu.toFixed(1),
+      'align s': cost.json?.seconds?.align?.toFixed(1) ?? '', 'fuse s': cost.json?.seconds?.fuse?.toFixed(1) ?? '', tiles: String(cost.json?.tiles ?? ''),
+      'load (1 min) before': load,
+    };
+  } catch (error) {
+    return { run, 'wall s': `failed: ${(error as Error).message}` };
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
 }
 
 // ---- one run, in a child process -----------------------------------------------------------------------------
 
-type Gc = () => void;
+type Gc = (options?: { type: 'minor' }) => void;
+
+/** How often a sample collects the old generation too (each takes tens of milliseconds on this machine). */
+const FULL_GC_MS = 1000;
 
 async function childMain(config: RunConfig & { stackDir: string }): Promise<void> {
   const gc = (globalThis as { gc?: Gc }).gc;
@@ -205,7 +242,7 @@ async function childMain(config: RunConfig & { stackDir: string }): Promise<void
   const result = await host.stack({ options: { mode: config.mode, layers: config.layers } });
   const wallS = (performance.now() - t0) / 1000;
   const cpuS = cpuMs(cpu0) / 1000;
-  meter.sample();
+  meter.sample(true);
   const growthBytes = meter.documentBytes() - documentBytes;
 
   const group = ps.doc(docId).layers[0]!;
@@ -229,7 +266,8 @@ async function childMain(config: RunConfig & { stackDir: string }): Promise<void
     fake: { documentBytes, peakBytes: meter.fakePeak(), growthBytes },
     growthEstimateBytes: documentGrowth({ width, height, channels: 3, bitDepth: 8 }, names.length, result.settings, { depthLayer: false }),
     resultLayers,
-    ...(config.layers === 'slabs' ? { masks: maskCheck(ps, docId, group, result.crop, result.mode) } : {}),
+    // Masked slabs reproduce the depth-map composite (in pyramid runs they sit under the pyramid composite).
+    ...(config.layers === 'slabs' && config.mode === 'depthmap' ? { masks: maskCheck(ps, docId, group, result.crop) } : {}),
   };
   process.stdout.write(JSON.stringify(report) + '\n');
 }
@@ -296,16 +334,28 @@ function instrument(ps: FakePhotoshop, docId: number, gc: Gc, forcedGc: boolean)
   let fakeCpuMs = 0;
   const documentBytes = () => layerBytes(ps.doc(docId));
   const fakeBytes = () => documentBytes() + madeBytes;
+  let lastFullGc = 0;
   /**
-   * Memory now. With forcedGc, garbage is collected first, so the figure is what is live (disposed image data
-   * the plugin still held would count as the plugin's); otherwise it includes garbage V8 has not collected yet.
+   * Memory now. With forcedGc, garbage is collected first: the young generation (where a tile's short-lived
+   * buffers die) at every sample, everything every FULL_GC_MS and at the end. So the figure is what is live
+   * plus at most a second's garbage that lived long enough to be promoted: an upper bound.
+   * (Disposed image data the plugin still held would count as the plugin's.) Without forcedGc it includes
+   * whatever garbage V8 has not collected yet.
    */
-  const sample = () => {
+  const sample = (final = false) => {
     if (!measuring) return;
     const t0 = performance.now();
     const cpu0 = process.cpuUsage();
-    // Twice: V8 frees array buffers' memory while it sweeps, which the next collection finishes.
-    if (forcedGc) { gc(); gc(); }
+    if (forcedGc) {
+      // Twice: V8 frees array buffers' memory while it sweeps, which the next collection finishes. (A plain
+      // gc() is the full collection: on Node 20, gc({ type: 'major' }) frees no array buffers.)
+      const full = final || t0 - lastFullGc >= FULL_GC_MS;
+      if (full) lastFullGc = t0;
+      for (let i = 0; i < 2; i++) {
+        if (full) gc();
+        else gc({ type: 'minor' });
+      }
+    }
     const m = process.memoryUsage();
     const fake = fakeBytes();
     fakePeak = Math.max(fakePeak, fake);
@@ -314,7 +364,7 @@ function instrument(ps: FakePhotoshop, docId: number, gc: Gc, forcedGc: boolean)
     overheadMs += performance.now() - t0;
     overheadCpuMs += cpuMs(cpu0);
   };
-  const counter = (api: string) => (calls[api] ??= { calls: 0, bytes: 0, seconds: 0 });
+  const counter = (api: string) => (calls[api] ??= { calls: 0, bytes: 0, pixels: 0, seconds: 0 });
   let depth = 0;
   /**
    * Runs one call into the fake and times it. The fake's functions do all their work before their first
@@ -367,16 +417,22 @@ function instrument(ps: FakePhotoshop, docId: number, gc: Gc, forcedGc: boolean)
     return data;
   };
   const bytesOf = (o: { imageData: unknown }) => (o.imageData as FakeImageData).samples.byteLength;
+  const pixelsOf = (data: unknown) => (data as FakeImageData).width * (data as FakeImageData).height;
 
   const imaging = ps.module.imaging;
   const { getPixels, putPixels, putLayerMask, createImageDataFromBuffer } = { ...imaging };
   imaging.getPixels = async (o) => {
     const r = await timed('getPixels', () => 0, () => getPixels(o));
+    counter('getPixels').pixels += pixelsOf(r.imageData);
     track(r.imageData as unknown as FakeImageData, 'getPixels');
     return r;
   };
-  imaging.putPixels = (o) => timed('putPixels', () => bytesOf(o), () => putPixels(o));
-  imaging.putLayerMask = (o) => timed('putLayerMask', () => bytesOf(o), () => putLayerMask(o));
+  const put = (api: string, o: { imageData: unknown }, work: () => Promise<void>) => {
+    counter(api).pixels += pixelsOf(o.imageData);
+    return timed(api, () => bytesOf(o), work);
+  };
+  imaging.putPixels = (o) => put('putPixels', o, () => putPixels(o));
+  imaging.putLayerMask = (o) => put('putLayerMask', o, () => putLayerMask(o));
   imaging.createImageDataFromBuffer = async (buffer, o) =>
     track((await timed('createImageDataFromBuffer', () => buffer.byteLength, () => createImageDataFromBuffer(buffer, o))) as unknown as FakeImageData, 'createImageDataFromBuffer') as never;
   const batchPlay = ps.module.action.batchPlay;
@@ -441,9 +497,8 @@ function instrument(ps: FakePhotoshop, docId: number, gc: Gc, forcedGc: boolean)
  * What the user sees with the composite layer hidden (the masked slabs over white, sources hidden) against
  * the composite layer itself, inside the crop: how far the masks are from reproducing the composite.
  */
-function maskCheck(ps: FakePhotoshop, docId: number, group: LayerData, crop: { left: number; top: number; width: number; height: number }, mode: FusionMode) {
+function maskCheck(ps: FakePhotoshop, docId: number, group: LayerData, crop: { left: number; top: number; width: number; height: number }) {
   const composite = group.children!.find((l) => l.name.startsWith('Planewise composite'))!;
-  if (mode !== 'depthmap') throw new Error('the masked slabs reproduce the depth-map composite: check them on a depth-map run');
   const withComposite = ps.render(docId).data;
   composite.visible = false;
   const slabsOnly = ps.render(docId).data;
