@@ -15,6 +15,11 @@ if (process.argv.includes('--large')) {
   await runLargeBench(process.argv.slice(2));
   process.exit(0);
 }
+if (process.argv.includes('--photoshop')) {
+  const { runPhotoshopBench } = await import('./photoshop-path.js'); // the Photoshop path through the fake, on its own
+  await runPhotoshopBench(process.argv.slice(2));
+  process.exit(0);
+}
 
 const root = packageRoot();
 const realDir = join(root, '..', 'shared', 'data', 'real');

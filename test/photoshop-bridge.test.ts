@@ -122,6 +122,51 @@ describe('Photoshop bridge against the fake Photoshop', () => {
     expect(worst).toBeLessThanOrEqual(1 / 255 + 1e-6);
   });
 
+  it('a composite-only pyramid run measures focus only when a depth-map layer is asked for, with the same composite', async () => {
+    const run = async (depthLayer: boolean) => {
+      const stack = syntheticDocument({ width: 96, height: 72, frames: 4, seed: 5, maxBlur: 2 });
+      const result = await new PhotoshopHost(stack.ps.module, await kernels(), { depthLayer, hideSources: false }).stack({ options: { mode: 'pyramid', layers: 'none' } });
+      const names = [...resultGroup(stack.ps).layers!].map((l) => l.name);
+      return { result, names, composite: stack.ps.render().data };
+    };
+    const plain = await run(false), withDepth = await run(true);
+    expect(plain.names).toEqual(['Planewise composite (pyramid)']);
+    expect(plain.result.profile.focus ?? 0).toBe(0);
+    expect(withDepth.names).toEqual(['Planewise depth map (near = black)', 'Planewise composite (pyramid)']);
+    expect(withDepth.result.profile.focus).toBeGreaterThan(0);
+    expect(Array.from(plain.composite)).toEqual(Array.from(withDepth.composite));
+  });
+
+  it('a 60-frame stack with layers "slabs" adds about ten masked slab layers (4-20), no frame layers, and they reproduce the composite', async () => {
+    const stack = syntheticDocument({ width: 96, height: 72, frames: 60, seed: 17, maxBlur: 0.6, breathing: 0.01 });
+    const { ps } = stack;
+    const bytes = () => {
+      let total = 0;
+      const visit = (layers: ReturnType<FakePhotoshop['snapshot']>['layers']) => layers.forEach((l) => {
+        total += (l.rgba?.byteLength ?? 0) + (l.mask?.byteLength ?? 0);
+        if (l.children) visit(l.children);
+      });
+      visit(ps.snapshot().layers);
+      return total;
+    };
+    const before = bytes();
+    const result = await new PhotoshopHost(ps.module, await kernels()).stack({ options: { mode: 'depthmap', layers: 'slabs' } });
+    const layers = [...resultGroup(ps).layers!].map((l) => ps.findLayerByName(l.name)!);
+    expect(layers[0]!.name).toBe('Planewise composite (depth map)');
+    const slabs = layers.slice(1);
+    expect(slabs.length).toBeGreaterThanOrEqual(4);
+    expect(slabs.length).toBeLessThanOrEqual(20);
+    expect(slabs.every((l) => l.name.startsWith('Slab ') && l.visible && l.mask)).toBe(true);
+    // The estimate the panel shows is what the run added (the fake keeps canvas-sized layers, as the estimate assumes).
+    expect(bytes() - before).toBe(documentGrowth({ width: 96, height: 72, channels: 3, bitDepth: 8 }, 60, result.settings, { depthLayer: false }));
+    const engine = await engineComposite(stack, 8, 'depthmap');
+    expect(worstDifference(ps, engine.sink.composite!, result.crop, stack.width)).toBeLessThanOrEqual(1 / 255);
+    ps.findLayerByName('Planewise composite (depth map)')!.visible = false;
+    expect(worstDifference(ps, engine.sink.composite!, result.crop, stack.width)).toBeLessThanOrEqual(2 / 255);
+    expect(ps.historyStates()).toHaveLength(2);
+    expect(ps.liveImageData()).toBe(0);
+  });
+
   it('cancel at any point (first call, reading, writing, last call) leaves the document exactly as it was', async () => {
     const doc = () => syntheticDocument({ width: 96, height: 72, frames: 4, seed: 2 }).ps;
     // Count the Photoshop calls a whole run makes inside the modal scope.

@@ -9,7 +9,9 @@
  *   (as reported by a plugin tested on current Photoshop); createLayerGroup puts the group at the top of
  *   the document. Both make the new layer active.
  * - move(group, placeInside) puts the layer at the top of the group's contents.
- * - Pixels are stored as exact fractions of full scale (8-bit v/255, 16-bit v/32768) with straight alpha.
+ * - Pixels are stored as Photoshop holds them, at the document's depth (8-bit 0..255, 16-bit 0..32768,
+ *   32-bit float 0..1) with straight alpha in the same units; masks too. (So a 24 MP 8-bit layer costs the fake
+ *   96 MB, as in Photoshop, and large documents fit in a test or bench.)
  */
 import type { PsDocument, PsLayer } from '../../src/host-bridge/photoshop/types.js';
 import type { FakeQuirks } from './quirks.js';
@@ -25,10 +27,10 @@ export interface LayerData {
   isBackground: boolean;
   opacity: number;
   locked: boolean;
-  /** Canvas-sized RGBA, 0..1 (grayscale documents keep R = G = B). Null for non-pixel layers. */
-  rgba: Float32Array | null;
-  /** Canvas-sized user mask 0..1, or null. */
-  mask: Float32Array | null;
+  /** Canvas-sized RGBA at the document's depth (grayscale documents keep R = G = B). Null for non-pixel layers. */
+  rgba: Samples | null;
+  /** Canvas-sized user mask at the document's depth, or null. */
+  mask: Samples | null;
   /** Group contents, top first; null for non-groups. */
   children: LayerData[] | null;
 }
@@ -73,6 +75,19 @@ export interface FakeDocumentInit {
 
 export function fullScale(bits: number): number {
   return bits === 16 ? 32768 : bits === 8 ? 255 : 1;
+}
+
+/** Stored samples: 8-bit, 16-bit (0..32768) or 32-bit float, as the document's depth says. */
+export type Samples = Uint8Array | Uint16Array | Float32Array;
+
+/** Zeroed storage for `length` samples at a document depth. */
+export function samples(bits: number, length: number): Samples {
+  return bits === 8 ? new Uint8Array(length) : bits === 16 ? new Uint16Array(length) : new Float32Array(length);
+}
+
+/** A fraction of full scale (0..1) as stored at a document depth. */
+export function stored(fraction: number, bits: number): number {
+  return bits === 32 ? fraction : Math.round(fraction * fullScale(bits));
 }
 
 /** Colour profiles the fake knows: documents get the first of their kind; masks need a gray one. */
@@ -125,12 +140,11 @@ export function buildDoc(id: number, init: FakeDocumentInit, nextId: () => numbe
   const width = init.width, height = init.height;
   const bits = init.bits ?? 8;
   const gray = init.mode === 'grayscaleMode';
-  const scale = fullScale(bits);
   const build = (l: FakeLayerInit): LayerData => {
     const kind = l.kind ?? (l.children ? 'group' : 'pixel');
-    let rgba: Float32Array | null = null;
+    let rgba: Samples | null = null;
     if (kind === 'pixel') {
-      rgba = new Float32Array(width * height * 4);
+      rgba = samples(bits, width * height * 4);
       const b = l.bounds ?? { left: 0, top: 0, right: width, bottom: height };
       const bw = b.right - b.left;
       const C = gray ? 1 : 3;
@@ -140,8 +154,8 @@ export function buildDoc(id: number, init: FakeDocumentInit, nextId: () => numbe
           for (let x = b.left; x < b.right; x++) {
             const s = ((y - b.top) * bw + (x - b.left)) * C;
             const d = (y * width + x) * 4;
-            for (let c = 0; c < 3; c++) rgba[d + c] = l.pixels[s + (gray ? 0 : c)]! / scale;
-            rgba[d + 3] = l.alpha ? l.alpha[s / C]! / 255 : 1;
+            for (let c = 0; c < 3; c++) rgba[d + c] = l.pixels[s + (gray ? 0 : c)]!;
+            rgba[d + 3] = stored(l.alpha ? l.alpha[s / C]! / 255 : 1, bits);
           }
         }
       }
@@ -167,8 +181,8 @@ export function buildDoc(id: number, init: FakeDocumentInit, nextId: () => numbe
 export function newDocData(id: number, options: { width: number; height: number; mode: DocMode; bits: 8 | 16 | 32; fill: 'white' | 'transparent'; name?: string }, nextId: () => number): DocData {
   const gray = options.mode === 'grayscaleMode';
   const n = options.width * options.height;
-  const rgba = new Float32Array(n * 4);
-  if (options.fill === 'white') rgba.fill(1);
+  const rgba = samples(options.bits, n * 4);
+  if (options.fill === 'white') rgba.fill(fullScale(options.bits));
   const layer: LayerData = {
     id: nextId(), name: options.fill === 'white' ? 'Background' : 'Layer 1', kind: 'pixel', visible: true,
     isBackground: options.fill === 'white', opacity: 1, locked: false, rgba, mask: null, children: null,
@@ -273,8 +287,8 @@ export class FakeDocument implements PsDocument {
   async createPixelLayer(options: { name?: string } = {}): Promise<FakeLayer> {
     this.host.call('Document.createPixelLayer', options);
     this.host.modify(this.id, 'New Layer');
-    const { width, height } = this.data;
-    return this.insert({ id: this.host.nextId(), name: options.name ?? 'Layer', kind: 'pixel', visible: true, isBackground: false, opacity: 1, locked: false, rgba: new Float32Array(width * height * 4), mask: null, children: null }, true);
+    const { width, height, bits } = this.data;
+    return this.insert({ id: this.host.nextId(), name: options.name ?? 'Layer', kind: 'pixel', visible: true, isBackground: false, opacity: 1, locked: false, rgba: samples(bits, width * height * 4), mask: null, children: null }, true);
   }
   async createLayerGroup(options: { name?: string } = {}): Promise<FakeLayer> {
     this.host.call('Document.createLayerGroup', options);

@@ -10,8 +10,8 @@
  */
 import type { Photoshop, ExecutionContext, NewDocumentOptions } from '../../src/host-bridge/photoshop/types.js';
 import {
-  buildDoc, contentBounds, FakeDocument, findData, GRAY_PROFILES, newDocData, RGB_PROFILE, walk,
-  type Bounds, type DocData, type DocMode, type DomHost, type FakeDocumentInit, type LayerData,
+  buildDoc, contentBounds, FakeDocument, findData, fullScale, GRAY_PROFILES, newDocData, RGB_PROFILE, samples, stored, walk,
+  type Bounds, type DocData, type DocMode, type DomHost, type FakeDocumentInit, type LayerData, type Samples,
 } from './document.js';
 import { FakeImageData, ImageDataRegistry } from './image-data.js';
 import type { FakeQuirks } from './quirks.js';
@@ -130,6 +130,7 @@ export class FakePhotoshop implements DomHost {
   render(docId = this.activeDocId!): { width: number; height: number; data: Float32Array } {
     const doc = this.doc(docId);
     const n = doc.width * doc.height;
+    const full = fullScale(doc.bits);
     const out = new Float32Array(n * 3).fill(1);
     const paint = (layers: LayerData[]) => {
       for (let i = layers.length - 1; i >= 0; i--) {
@@ -138,8 +139,8 @@ export class FakePhotoshop implements DomHost {
         if (l.children) paint(l.children);
         if (!l.rgba) continue;
         for (let p = 0; p < n; p++) {
-          const a = l.rgba[p * 4 + 3]! * (l.mask ? l.mask[p]! : 1) * l.opacity;
-          for (let c = 0; c < 3; c++) out[p * 3 + c] = a * l.rgba[p * 4 + c]! + (1 - a) * out[p * 3 + c]!;
+          const a = (l.rgba[p * 4 + 3]! / full) * (l.mask ? l.mask[p]! / full : 1) * l.opacity;
+          for (let c = 0; c < 3; c++) out[p * 3 + c] = (a * l.rgba[p * 4 + c]!) / full + (1 - a) * out[p * 3 + c]!;
         }
       }
     };
@@ -346,11 +347,14 @@ export class FakePhotoshop implements DomHost {
     if (space !== 'RGB' && space !== 'Grayscale') throw new Error(`fake: colorSpace ${space} is not modelled`);
     const canvas = { left: 0, top: 0, right: doc.width, bottom: doc.height };
     const requested = o.sourceBounds ? intersectBounds(canvas, toBounds(o.sourceBounds)) : canvas;
-    let rgba: Float32Array;
+    let rgba: Samples;
+    /** Full scale of `rgba`: the document's, or 1 for the rendered and matted floats. */
+    let unit = fullScale(doc.bits);
     let region: Bounds | undefined;
     let alpha: boolean;
     if (o.layerID === undefined) {
       const view = this.render(docId);
+      unit = 1;
       rgba = new Float32Array(doc.width * doc.height * 4);
       for (let p = 0; p < doc.width * doc.height; p++) {
         for (let c = 0; c < 3; c++) rgba[p * 4 + c] = view.data[p * 3 + c]!;
@@ -368,11 +372,12 @@ export class FakePhotoshop implements DomHost {
         // Matte on white, three components (empty edges are still trimmed).
         const matted = new Float32Array(rgba.length);
         for (let p = 0; p < doc.width * doc.height; p++) {
-          const a = rgba[p * 4 + 3]!;
-          for (let c = 0; c < 3; c++) matted[p * 4 + c] = a * rgba[p * 4 + c]! + (1 - a);
+          const a = rgba[p * 4 + 3]! / unit;
+          for (let c = 0; c < 3; c++) matted[p * 4 + c] = (a * rgba[p * 4 + c]!) / unit + (1 - a);
           matted[p * 4 + 3] = 1;
         }
         rgba = matted;
+        unit = 1;
         alpha = false;
       }
     }
@@ -410,9 +415,10 @@ export class FakePhotoshop implements DomHost {
           }
         }
         const d = (y * w + x) * C;
-        if (colour === 1) out[d] = quantize((docGray ? acc[0]! : 0.299 * acc[0]! + 0.587 * acc[1]! + 0.114 * acc[2]!) / count, scale, bits);
-        else for (let c = 0; c < 3; c++) out[d + c] = quantize(acc[c]! / count, scale, bits);
-        if (alpha) out[d + colour] = quantize(acc[3]! / count, scale, bits);
+        const n = count * unit;
+        if (colour === 1) out[d] = quantize((docGray ? acc[0]! : 0.299 * acc[0]! + 0.587 * acc[1]! + 0.114 * acc[2]!) / n, scale, bits);
+        else for (let c = 0; c < 3; c++) out[d + c] = quantize(acc[c]! / n, scale, bits);
+        if (alpha) out[d + colour] = quantize(acc[3]! / n, scale, bits);
       }
     }
     const imageData = new FakeImageData(this.registry, w, h, C, space, out, profile);
@@ -453,14 +459,15 @@ export class FakePhotoshop implements DomHost {
     const left = o.targetBounds?.left ?? 0, top = o.targetBounds?.top ?? 0;
     const colour = gray ? 1 : 3;
     const scale = this.scale(doc.bits);
+    const opaque = fullScale(doc.bits);
     for (let y = 0; y < data.height; y++) {
       for (let x = 0; x < data.width; x++) {
         const X = left + x, Y = top + y;
         if (X < 0 || Y < 0 || X >= doc.width || Y >= doc.height) continue;
         const s = (y * data.width + x) * data.components;
         const d = (Y * doc.width + X) * 4;
-        for (let c = 0; c < 3; c++) rgba[d + c] = Math.min(1, data.samples[s + (gray ? 0 : c)]! / scale);
-        rgba[d + 3] = data.components > colour ? Math.min(1, data.samples[s + colour]! / scale) : 1;
+        for (let c = 0; c < 3; c++) rgba[d + c] = stored(Math.min(1, data.samples[s + (gray ? 0 : c)]! / scale), doc.bits);
+        rgba[d + 3] = data.components > colour ? stored(Math.min(1, data.samples[s + colour]! / scale), doc.bits) : opaque;
       }
     }
   }
@@ -473,10 +480,10 @@ export class FakePhotoshop implements DomHost {
     const b = intersectBounds({ left: 0, top: 0, right: doc.width, bottom: doc.height }, o.sourceBounds ? toBounds(o.sourceBounds) : { left: 0, top: 0, right: doc.width, bottom: doc.height });
     const w = b.right - b.left, h = b.bottom - b.top;
     if (w <= 0 || h <= 0) throw new Error('The requested area holds no pixels');
-    const scale = this.scale(doc.bits);
-    const samples = doc.bits === 16 ? new Uint16Array(w * h) : new Uint8Array(w * h);
-    for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) samples[y * w + x] = Math.round(layer.mask[(b.top + y) * doc.width + b.left + x]! * scale);
-    const imageData = new FakeImageData(this.registry, w, h, 1, 'Grayscale', samples, 'Gray Gamma 2.2');
+    const scale = this.scale(doc.bits) / fullScale(doc.bits);
+    const data = doc.bits === 16 ? new Uint16Array(w * h) : new Uint8Array(w * h);
+    for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) data[y * w + x] = Math.round(layer.mask[(b.top + y) * doc.width + b.left + x]! * scale);
+    const imageData = new FakeImageData(this.registry, w, h, 1, 'Grayscale', data, 'Gray Gamma 2.2');
     return { imageData, sourceBounds: b } as unknown as Awaited<ReturnType<Photoshop['imaging']['getLayerMask']>>;
   }
 
@@ -498,7 +505,7 @@ export class FakePhotoshop implements DomHost {
       throw new Error(`putLayerMask: mask data must be Grayscale in a gray profile such as "Gray Gamma 2.2"; got ${data.colorSpace} in "${profile}"`);
     }
     const reset = !layer.mask || (o.replace ?? true);
-    if (reset || this.quirks.maskWritesResetMask) layer.mask = new Float32Array(doc.width * doc.height).fill(reset ? 1 : 0);
+    if (reset || this.quirks.maskWritesResetMask) layer.mask = samples(doc.bits, doc.width * doc.height).fill(reset ? fullScale(doc.bits) : 0);
     const mask = layer.mask!;
     const left = o.targetBounds?.left ?? 0, top = o.targetBounds?.top ?? 0;
     const scale = this.scale(doc.bits);
@@ -506,7 +513,7 @@ export class FakePhotoshop implements DomHost {
       for (let x = 0; x < data.width; x++) {
         const X = left + x, Y = top + y;
         if (X < 0 || Y < 0 || X >= doc.width || Y >= doc.height) continue;
-        mask[Y * doc.width + X] = data.samples[y * data.width + x]! / scale;
+        mask[Y * doc.width + X] = stored(data.samples[y * data.width + x]! / scale, doc.bits);
       }
     }
   }
@@ -560,7 +567,7 @@ export class FakePhotoshop implements DomHost {
           results.push({ _obj: 'error', message: 'The command “Make” is not currently available.', result: -25920 });
           continue;
         }
-        layer.mask = new Float32Array(doc.width * doc.height).fill(d.using._value === 'hideAll' ? 0 : 1);
+        layer.mask = samples(doc.bits, doc.width * doc.height).fill(d.using._value === 'hideAll' ? 0 : fullScale(doc.bits));
         results.push({ _obj: d._obj });
       } else if ((d._obj === 'hide' || d._obj === 'show') && (d.null ?? d._target)?.[0]?._ref === 'layer') {
         const id = (d.null ?? d._target)![0]!._id!;
@@ -605,7 +612,7 @@ function quantize(v: number, scale: number, bits: number): number {
 
 /** Whether two document states are the same (layer tree, properties and every pixel). */
 function equalDocs(a: DocData, b: DocData): boolean {
-  const sameArray = (x: Float32Array | null, y: Float32Array | null) => x === y || (x !== null && y !== null && x.length === y.length && x.every((v, i) => v === y[i]));
+  const sameArray = (x: Samples | null, y: Samples | null) => x === y || (x !== null && y !== null && x.length === y.length && x.every((v, i) => v === y[i]));
   const sameLayers = (x: LayerData[], y: LayerData[]): boolean => x.length === y.length && x.every((l, i) => {
     const m = y[i]!;
     return l.id === m.id && l.name === m.name && l.kind === m.kind && l.visible === m.visible && l.isBackground === m.isBackground

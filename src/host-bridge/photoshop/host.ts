@@ -43,6 +43,8 @@ export class PhotoshopHost implements StackHost {
       const source = await LayerFrameSource.open(this.ps, stack, frames);
       return stackFrames(source, new LayerSink(this.ps, stack, frames, this.outputs), this.kernels, {
         ...settings,
+        // Without a depth layer nothing reads the depth map: a composite-only pyramid run then skips the focus measure.
+        depthMap: this.outputs.depthLayer,
         cancel: { get cancelled() { return ctx.isCancelled || aborted(); } },
         onProgress: (event) => {
           ctx.reportProgress({ value: event.fraction, commandName: event.message });

@@ -1,5 +1,5 @@
-import { sampleArray, scaledReadSize } from '../../engine/pixel-format.js';
-import type { FrameSource, PixelBlock, ReadRequest, Rect, StackInfo } from '../../engine/types.js';
+import { bytesPerSample, sampleArray, scaledReadSize } from '../../engine/pixel-format.js';
+import type { BitDepth, FrameSource, PixelBlock, ReadRequest, Rect, StackInfo } from '../../engine/types.js';
 import { InputError } from '../index.js';
 import type { DocumentStack, LayerFrame } from './frames.js';
 import { photoshopFullScale } from './samples.js';
@@ -66,7 +66,7 @@ export class LayerFrameSource implements FrameSource {
       px = await this.getPixels(frame, { left: nx, top: ny, right: nx + 1, bottom: ny + 1 });
       if (!px) throw new Error(`Photoshop returned no pixels of layer "${frame.name}" where it had them before`);
     }
-    return this.place(px.data, px.bounds, px.components, rect);
+    return this.place(px.data, px.bounds, px.components, rect, request.buffer);
   }
 
   /** One rectangle of a layer at the document's depth, or undefined when Photoshop has no pixels there (empty bounds). */
@@ -127,18 +127,34 @@ export class LayerFrameSource implements FrameSource {
 
   /**
    * Copies `src` (covering `srcRect`, `components` per pixel) into a block covering `rect`, dropping alpha
-   * and repeating the nearest source pixel outside `srcRect`.
+   * and repeating the nearest source pixel outside `srcRect`; into `buffer` when the engine lends one big
+   * enough (so streaming frames makes no garbage). Every frame's pixels pass through here, so the loops
+   * are kept plain: source offsets per column are computed once, and rows that need no alpha dropped or
+   * edge repeated are copied whole.
    */
-  private place(src: Uint8Array | Uint16Array, srcRect: Rect, components: number, rect: Rect): PixelBlock {
+  private place(src: Uint8Array | Uint16Array, srcRect: Rect, components: number, rect: Rect, buffer?: ArrayBuffer): PixelBlock {
     const C = this.info.channels;
-    const out = sampleArray(this.info.bitDepth, rect.width * rect.height * C);
-    for (let y = 0; y < rect.height; y++) {
-      const sy = Math.min(srcRect.height - 1, Math.max(0, rect.top + y - srcRect.top));
-      for (let x = 0; x < rect.width; x++) {
-        const sx = Math.min(srcRect.width - 1, Math.max(0, rect.left + x - srcRect.left));
-        const s = (sy * srcRect.width + sx) * components;
-        const d = (y * rect.width + x) * C;
-        for (let c = 0; c < C; c++) out[d + c] = src[s + c]!;
+    const length = rect.width * rect.height * C;
+    const out = blockArray(this.info.bitDepth, length, buffer);
+    const column = new Int32Array(rect.width);
+    for (let x = 0; x < rect.width; x++) column[x] = Math.min(srcRect.width - 1, Math.max(0, rect.left + x - srcRect.left)) * components;
+    const wholeRows = components === C && rect.left >= srcRect.left && rect.left + rect.width <= srcRect.left + srcRect.width;
+    const rowLength = rect.width * C;
+    for (let y = 0, d = 0; y < rect.height; y++) {
+      const row = Math.min(srcRect.height - 1, Math.max(0, rect.top + y - srcRect.top)) * srcRect.width * components;
+      if (wholeRows) {
+        const start = row + column[0]!;
+        out.set(src.subarray(start, start + rowLength), d);
+        d += rowLength;
+      } else if (C === 3) {
+        for (let x = 0; x < rect.width; x++, d += 3) {
+          const s = row + column[x]!;
+          out[d] = src[s]!;
+          out[d + 1] = src[s + 1]!;
+          out[d + 2] = src[s + 2]!;
+        }
+      } else {
+        for (let x = 0; x < rect.width; x++) out[d++] = src[row + column[x]!]!;
       }
     }
     return { width: rect.width, height: rect.height, channels: C, data: out, maxValue: this.maxValue };
@@ -152,14 +168,20 @@ export class LayerFrameSource implements FrameSource {
 function resample(src: Uint8Array | Uint16Array, sw: number, sh: number, components: number, dw: number, dh: number): Uint8Array | Uint16Array {
   if (sw === dw && sh === dh) return src;
   const out = src instanceof Uint16Array ? new Uint16Array(dw * dh * components) : new Uint8Array(dw * dh * components);
-  const span = (i: number, s: number, d: number): [number, number] => {
-    const a = Math.min(s - 1, Math.floor((i * s) / d));
-    return [a, Math.max(a + 1, Math.min(s, Math.ceil(((i + 1) * s) / d)))];
+  /** Source spans [start, end) of each destination index, computed once per axis. */
+  const spans = (s: number, d: number) => {
+    const start = new Int32Array(d), end = new Int32Array(d);
+    for (let i = 0; i < d; i++) {
+      start[i] = Math.min(s - 1, Math.floor((i * s) / d));
+      end[i] = Math.max(start[i]! + 1, Math.min(s, Math.ceil(((i + 1) * s) / d)));
+    }
+    return { start, end };
   };
+  const ys = spans(sh, dh), xs = spans(sw, dw);
   for (let y = 0; y < dh; y++) {
-    const [y0, y1] = span(y, sh, dh);
+    const y0 = ys.start[y]!, y1 = ys.end[y]!;
     for (let x = 0; x < dw; x++) {
-      const [x0, x1] = span(x, sw, dw);
+      const x0 = xs.start[x]!, x1 = xs.end[x]!;
       const area = (y1 - y0) * (x1 - x0);
       for (let c = 0; c < components; c++) {
         let sum = 0;
@@ -169,4 +191,10 @@ function resample(src: Uint8Array | Uint16Array, sw: number, sh: number, compone
     }
   }
   return out;
+}
+
+/** `length` samples at `bitDepth`, in `buffer` when it is big enough, else newly allocated. */
+function blockArray(bitDepth: BitDepth, length: number, buffer?: ArrayBuffer): Uint8Array | Uint16Array {
+  if (!buffer || buffer.byteLength < length * bytesPerSample(bitDepth)) return sampleArray(bitDepth, length);
+  return bitDepth === 16 ? new Uint16Array(buffer, 0, length) : new Uint8Array(buffer, 0, length);
 }
