@@ -33,7 +33,7 @@ export interface NumberSpec {
 
 export type OptionSpec = ChoiceSpec | NumberSpec;
 
-export const FUSION_MODES = ['hybrid', 'pyramid', 'depthmap'] as const;
+export const FUSION_MODES = ['pyramid', 'depthmap', 'hybrid'] as const;
 export type FusionMode = (typeof FUSION_MODES)[number];
 export const LAYER_OUTPUTS = ['frames', 'slabs', 'none'] as const;
 export type LayerOutput = (typeof LAYER_OUTPUTS)[number];
@@ -60,9 +60,9 @@ export const STACK_OPTIONS = {
     type: 'choice', flag: 'mode', label: 'Method', expert: false, default: 'pyramid',
     help: 'How the frames are fused.',
     choices: [
-      { value: 'hybrid', label: 'Hybrid (depth map plus detail)', help: 'The depth map, averaging frames where none is sharpest (less noise), plus pyramid detail where the frames hold fine structure the depth map misses, such as hairs. The masks reproduce the composite wherever no detail was added.' },
       { value: 'pyramid', label: 'Pyramid (most detail)', help: 'Keeps the most fine detail, even where no single frame is sharp, on the depth map\'s tones. Picks up more noise in flat areas.' },
       { value: 'depthmap', label: 'Depth map (true colour)', help: 'Takes each pixel from its sharpest frames: true colours, no noise gain, softer transitions. Best for clean backgrounds and retouching.' },
+      { value: 'hybrid', label: 'Hybrid (depth map plus detail)', help: 'The depth map, averaging frames where none is sharpest (less noise), plus pyramid detail where the frames hold fine structure the depth map misses, such as hairs. The masks reproduce the composite wherever no detail was added.' },
     ],
   },
   layers: {

@@ -8,7 +8,7 @@ export type { FusionMethod, TileContext, TileFusion } from './method.js';
 
 /** The one place a fusion mode is picked. */
 export const FUSION_METHODS: Record<FusionMode, FusionMethod> = {
-  hybrid: hybridFusion,
   pyramid: pyramidFusion,
   depthmap: depthMapFusion,
+  hybrid: hybridFusion,
 };
