@@ -160,9 +160,9 @@ describe('wasm kernels match their TypeScript twins', () => {
       });
       const least = randomPlane(k, n, 1, rand);
       k.minUpdate(least.ptr, scores[0]!.ptr, n);
-      const [sal, floor, gate, d0, d1, d2] = [0, 0.1, 0, -1, -1, -1].map((lo) => randomPlane(k, n, 1, rand, lo, 1));
+      const [sal, floor, d0, d1, d2] = [0, 0.1, -1, -1, -1].map((lo) => randomPlane(k, n, 1, rand, lo, 1));
       k.arena.planeData(sal)[3] = 0;
-      k.shrinkDetail(sal.ptr, floor.ptr, gate.ptr, n, 3, 3, d0.ptr, d1.ptr, d2.ptr);
+      k.shrinkDetail(sal.ptr, floor.ptr, n, 3, 3, d0.ptr, d1.ptr, d2.ptr);
       return [best, index, sum, power, indexSum, flat, ...weights, least, d0, d1, d2].map((p) => k.arena.planeData(p));
     });
     expectClose(results);

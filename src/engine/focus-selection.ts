@@ -1,6 +1,6 @@
 import type { Plane } from '../wasm/arena.js';
 import type { Kernels } from '../wasm/kernels.js';
-import { gaussianBlur } from './filters.js';
+import { gaussianBlur, gaussianReach } from './filters.js';
 
 /**
  * How the per-frame weights of the depth map are made from the focus measure (see FocusSelection):
@@ -12,13 +12,20 @@ import { gaussianBlur } from './filters.js';
 export type FocusWeighting = 'sharpest' | 'balanced';
 
 /**
- * Where the stack's mean sharpness reaches this share of the sharpest frame's, the frames count as equally
- * sharp. Frames differing only by noise give mean/best of about 0.5–0.75 whatever their number (the largest of
- * several noisy energy estimates sits 1.3–2 times above their mean); a surface that comes into focus somewhere
- * in the stack gives 0.1–0.35 (measured on 8- to 60-frame synthetic stacks, 0.49 at the 99th percentile of 8).
- * The weighting moves from one frame's vote to the shared average between these two values.
+ * Where the stack's mean sharpness reaches this share of the sharpest frame's, both averaged over a region
+ * (FLATNESS_SIGMA), the frames count as equally sharp. Frames that differ only by noise give about 0.55–0.75
+ * whatever their number (the largest of several noisy energy estimates sits 1.3–2 times above their mean); a
+ * surface that comes into focus somewhere in the stack gives 0.1–0.35 (8- to 60-frame synthetic stacks). The
+ * weighting moves from one frame's vote to the shared average between these two values; below the noise's
+ * range, so faint detail that noise hides is not averaged away as readily as plain noise is.
  */
-const EQUALLY_SHARP: readonly [number, number] = [0.4, 0.6];
+const EQUALLY_SHARP: readonly [number, number] = [0.5, 0.7];
+
+/**
+ * Region (Gaussian sigma, px) over which the equal-sharpness test averages: a per-pixel ratio of noisy
+ * energies fluctuates too much to tell noise from faint, blurred detail.
+ */
+const FLATNESS_SIGMA = 6;
 
 /**
  * Depth-map selection. Pass 1 streams frames through a running argmax of the focus measure (associative, so
@@ -29,7 +36,8 @@ const EQUALLY_SHARP: readonly [number, number] = [0.4, 0.6];
  * blend between neighbouring frames at depth steps.
  *
  * 'balanced': w_i = G * ((1 - f) [best == i] + f r_i^4 / Σ_j r_j^4), r_i = s_i / s_best, where the flatness f
- * rises from 0 to 1 as the stack's mean sharpness approaches the best frame's (EQUALLY_SHARP). Votes count
+ * rises from 0 to 1 as the stack's mean sharpness approaches the best frame's over a region (EQUALLY_SHARP,
+ * FLATNESS_SIGMA). Votes count
  * equally, so a thin bright hair's large Laplacian energy, spread by the focus window, does not outvote the
  * background texture beside it; where no frame is clearly sharpest the frames are averaged, which lowers noise
  * instead of passing one frame's noise through. Σ_j r_j^4 is accumulated in pass 1 (rescaled as the best
@@ -54,9 +62,14 @@ export class FocusSelection {
     }
   }
 
-  /** Float planes this selection keeps per pixel, for memory planning. */
+  /** Float planes this selection keeps per pixel, for memory planning (the balanced flatness takes one more while made). */
   static planes(weighting: FocusWeighting): number {
-    return weighting === 'balanced' ? 5 : 2;
+    return weighting === 'balanced' ? 6 : 2;
+  }
+
+  /** How far the weights look beyond the focus measure's reach: the balanced flatness's region. */
+  static reach(weighting: FocusWeighting): number {
+    return weighting === 'balanced' ? gaussianReach(FLATNESS_SIGMA) : 0;
   }
 
   /** Pass 2 must hand `weight` each frame's own sharpness. */
@@ -79,8 +92,19 @@ export class FocusSelection {
   finish(floor: number): void {
     const n = this.bestScore.width * this.bestScore.height;
     this.floor = floor;
-    if (this.sums) this.k.smoothStepRatio(this.sums.score.ptr, this.bestScore.ptr, this.sums.score.ptr, n, 1 / this.frames, EQUALLY_SHARP[0], EQUALLY_SHARP[1]);
-    else this.k.scaleOffset(this.bestScore.ptr, this.bestScore.ptr, n, 1, floor);
+    if (!this.sums) {
+      this.k.scaleOffset(this.bestScore.ptr, this.bestScore.ptr, n, 1, floor);
+      return;
+    }
+    const { k } = this;
+    const { width, height } = this.bestScore;
+    k.arena.scoped(() => {
+      const best = k.arena.plane(width, height);
+      const tmp = k.arena.plane(width, height);
+      gaussianBlur(k, this.bestScore, best, tmp, FLATNESS_SIGMA);
+      gaussianBlur(k, this.sums!.score, this.sums!.score, tmp, FLATNESS_SIGMA);
+      k.smoothStepRatio(this.sums!.score.ptr, best.ptr, this.sums!.score.ptr, n, 1 / this.frames, EQUALLY_SHARP[0], EQUALLY_SHARP[1]);
+    });
   }
 
   /** 'balanced', after finish: how far each pixel's frames are equally sharp (0: one frame is sharpest, 1: all alike). */

@@ -117,10 +117,10 @@ export interface Kernels {
    */
   balanceWeight(score: Ptr, bestScore: Ptr, bestIndex: Ptr, flat: Ptr, powerSum: Ptr, dst: Ptr, n: number, index: number, floor: number): void;
   /**
-   * The hybrid's detail shrinkage over n coefficients: gain = (1 - gate) * max(0, 1 - kappa * floor / salience)
-   * (0 where salience <= 0), and detail planes d0..d(channels-1) are multiplied by it in place.
+   * The hybrid's detail shrinkage (soft thresholding) over n coefficients: gain = max(0, 1 - kappa * floor /
+   * salience) (0 where salience <= 0), and detail planes d0..d(channels-1) are multiplied by it in place.
    */
-  shrinkDetail(salience: Ptr, floor: Ptr, gate: Ptr, n: number, kappa: number, channels: number, d0: Ptr, d1: Ptr, d2: Ptr): void;
+  shrinkDetail(salience: Ptr, floor: Ptr, n: number, kappa: number, channels: number, d0: Ptr, d1: Ptr, d2: Ptr): void;
 
   /** Photoshop "normal" blending through a layer mask: dst = mask*src + (1-mask)*dst. */
   blendNormal(dst: Ptr, src: Ptr, mask: Ptr, n: number): void;

@@ -1,4 +1,4 @@
-import type { Plane } from '../../wasm/arena.js';
+import { FocusSelection } from '../focus-selection.js';
 import { pyramidReach } from './laplacian.js';
 import type { FusionMethod } from './method.js';
 import { addSelectedDetail, DetailSelection, salience } from './pyramid.js';
@@ -19,42 +19,34 @@ const NOISE_MULTIPLE = 3;
  * sharpest frame, and an average of the equally sharp frames where no frame stands out (flat and noisy areas:
  * real pixels, less noise than any one frame). On it, the finest levels take the pyramid's max-selected detail
  * (pyramid.ts), but only the part that stands out of the noise: each coefficient's difference from the blend is
- * soft-thresholded at NOISE_MULTIPLE times the noise floor, and left out entirely where the frames are equally
- * sharp. Where nothing passes, the composite is exactly the blend, which the layer masks reproduce; the pixels
- * the detail changed are counted (StackResult.pyramidShare).
+ * soft-thresholded at NOISE_MULTIPLE times the noise floor. Where nothing passes, the composite is exactly the
+ * blend, which the layer masks reproduce; the pixels the detail changed are counted (StackResult.pyramidShare).
  */
 export const hybridFusion: FusionMethod = {
   mode: 'hybrid',
   readsColour: true,
   needsBlend: true,
-  usesSelection: true,
+  usesSelection: false,
   weighting: 'balanced',
-  // As the pyramid, plus the noise floor; the composite adds the flatness at each level and a salience with scratch.
+  // As the pyramid, plus the noise floor; the composite adds a salience with scratch.
   accumulatorPlanes: (channels) => DetailSelection.planes(channels, true),
   framePlanes: (channels) => (4 / 3) * channels + 2,
-  reach: (levels, blendReach) => blendReach + pyramidReach(levels),
+  reach: (levels, blendReach) => blendReach + FocusSelection.reach('balanced') + pyramidReach(levels),
   tileGrid: (levels) => 2 ** levels,
-  createTile: ({ k, width, height, channels, levels, selection, core, bitDepth }) => {
+  createTile: ({ k, width, height, channels, levels, core, bitDepth }) => {
     const detail = new DetailSelection(k, width, height, channels, levels, true);
     let changed = 0;
     return {
       addFrame: (_index, planes) => detail.add(planes),
       composite: (blend) => {
         const arena = k.arena;
-        // The flatness, reduced level by level alongside the detail.
-        let flat: Plane = selection.flatness!;
         changed = addSelectedDetail(k, blend!, detail.detail, levels, core, bitDepth, (level, differences) => {
           const { width: w, height: h } = differences[0]!;
-          if (level > 0) {
-            const coarser = arena.plane(w, h);
-            k.pyrDown(flat.ptr, flat.width, flat.height, coarser.ptr);
-            flat = coarser;
-          }
           arena.scoped(() => {
             const score = arena.plane(w, h);
             salience(k, differences, score, arena.plane(w, h));
             const d = (c: number) => (c < channels ? differences[c]!.ptr : 0);
-            k.shrinkDetail(score.ptr, detail.noiseFloor[level]!.ptr, flat.ptr, w * h, NOISE_MULTIPLE, channels, d(0), d(1), d(2));
+            k.shrinkDetail(score.ptr, detail.noiseFloor[level]!.ptr, w * h, NOISE_MULTIPLE, channels, d(0), d(1), d(2));
           });
         });
         return blend!;

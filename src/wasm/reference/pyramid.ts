@@ -63,12 +63,12 @@ export function pyramidKernels(arena: Arena): Pick<Kernels, 'pyrDown' | 'pyrUpAd
         }
       }
     },
-      shrinkDetail(salience, floor, gate, n, kappa, channels, d0, d1, d2) {
-      const s = f32(salience, n), f = f32(floor, n), g = f32(gate, n);
+      shrinkDetail(salience, floor, n, kappa, channels, d0, d1, d2) {
+      const s = f32(salience, n), f = f32(floor, n);
       const ds = [d0, d1, d2].slice(0, channels).map((p) => f32(p, n));
       for (let i = 0; i < n; i++) {
         const keep = s[i]! > 0 ? 1 - Math.fround(Math.fround(kappa * f[i]!) / s[i]!) : 0;
-        const gain = Math.fround((1 - g[i]!) * Math.max(0, keep));
+        const gain = Math.max(0, keep);
         for (const d of ds) d[i] = d[i]! * gain;
       }
     },
