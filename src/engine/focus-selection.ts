@@ -62,9 +62,9 @@ export class FocusSelection {
     }
   }
 
-  /** Float planes this selection keeps per pixel, for memory planning (the balanced flatness takes one more while made). */
+  /** Float planes this selection keeps per pixel, for memory planning. */
   static planes(weighting: FocusWeighting): number {
-    return weighting === 'balanced' ? 6 : 2;
+    return weighting === 'balanced' ? 5 : 2;
   }
 
   /** How far the weights look beyond the focus measure's reach: the balanced flatness's region. */
