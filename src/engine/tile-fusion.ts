@@ -75,10 +75,10 @@ export function passesPerTile(job: Pick<TileJob, 'frameLayers' | 'slabs' | 'sett
 }
 
 /**
- * One tile, start to finish (`buffers` can be shared by the tiles a thread fuses one after another). Pass 1 streams every frame through the focus selection (and the fusion method's
+ * One tile, start to finish. Pass 1 streams every frame through the focus selection (and the fusion method's
  * accumulators); pass 2, when anything needs it, streams every frame again to apply the depth-map weights:
  * layer pixels and masks, slab composites, the blend. Working memory is the tile's accumulators, never the
- * stack.
+ * stack. `buffers` may be shared by the tiles one thread fuses one after another.
  */
 export async function fuseTile(
   source: FrameSource, output: TileOutput, k: Kernels, job: TileJob, step: FrameStep, clock: StageClock, buffers = new ReadBuffers(),
