@@ -140,6 +140,38 @@ describe('wasm kernels match their TypeScript twins', () => {
     }));
   });
 
+  it('balanced focus weighting, running minimum, smooth step and detail shrinkage', async () => {
+    const results = await onAll((k, rand) => {
+      const n = 203;
+      const frames = 6;
+      const best = k.arena.plane(n, 1), index = k.arena.plane(n, 1), sum = k.arena.plane(n, 1), power = k.arena.plane(n, 1), indexSum = k.arena.plane(n, 1);
+      k.arena.planeData(best).fill(-1);
+      for (const p of [index, sum, power, indexSum]) k.arena.planeData(p).fill(0);
+      const scores = Array.from({ length: frames }, () => randomPlane(k, n, 1, rand, 0, 2));
+      // Some pixels see no detail in any frame: every score 0, the floor decides.
+      for (const s of scores) k.arena.planeData(s).fill(0, 0, 5);
+      scores.forEach((s, i) => k.balanceUpdate(s.ptr, best.ptr, index.ptr, sum.ptr, power.ptr, indexSum.ptr, n, i, 1e-9));
+      const flat = k.arena.plane(n, 1);
+      k.smoothStepRatio(sum.ptr, best.ptr, flat.ptr, n, 1 / frames, 0.4, 0.6);
+      const weights = scores.map((s, i) => {
+        const w = k.arena.plane(n, 1);
+        k.balanceWeight(s.ptr, best.ptr, index.ptr, flat.ptr, power.ptr, w.ptr, n, i, 1e-9);
+        return w;
+      });
+      const least = randomPlane(k, n, 1, rand);
+      k.minUpdate(least.ptr, scores[0]!.ptr, n);
+      const [sal, floor, d0, d1, d2] = [0, 0.1, -1, -1, -1].map((lo) => randomPlane(k, n, 1, rand, lo, 1));
+      k.arena.planeData(sal)[3] = 0;
+      k.shrinkDetail(sal.ptr, floor.ptr, n, 3, 3, d0.ptr, d1.ptr, d2.ptr);
+      return [best, index, sum, power, indexSum, flat, ...weights, least, d0, d1, d2].map((p) => k.arena.planeData(p));
+    });
+    expectClose(results);
+    for (const [j, plane] of results['wasm-simd'].entries()) expect(Array.from(plane)).toEqual(Array.from(results['wasm-scalar'][j]!));
+    // The weights of a pixel sum to 1 over the frames (the running power sum is exact up to rounding).
+    const w = results.typescript.slice(6, 12);
+    for (let i = 0; i < w[0]!.length; i++) expect(w.reduce((sum, p) => sum + p[i]!, 0)).toBeCloseTo(1, 5);
+  });
+
   it('pyramid reduce and expand on odd and tiny planes', async () => {
     for (const [w, h] of SIZES) {
       expectClose(await onAll((k, rand) => {

@@ -20,6 +20,8 @@ describe('the working-memory model', () => {
     { mode: 'depthmap', layers: 'none', slabSize: 0 },
     { mode: 'depthmap', layers: 'frames', slabSize: 2 },
     { mode: 'depthmap', layers: 'slabs', slabSize: 0 },
+    { mode: 'hybrid', layers: 'none', slabSize: 0 },
+    { mode: 'hybrid', layers: 'slabs', slabSize: 0 },
   ] as const;
   for (const options of cases) {
     it(`${options.mode}, layers ${options.layers}, slab size ${options.slabSize}: the estimate bounds the peak, with little to spare`, async () => {

@@ -16,7 +16,7 @@ describe('the option table', () => {
 
   it('fills undefined values with defaults and refuses anything out of range, naming the flag', () => {
     expect(resolveSettings({ mode: undefined, smoothing: 3 })).toEqual({ ...DEFAULT_SETTINGS, smoothing: 3 });
-    expect(() => resolveSettings({ mode: 'median' })).toThrow(/--mode\) must be pyramid or depthmap; got "median"/);
+    expect(() => resolveSettings({ mode: 'median' })).toThrow(/--mode\) must be pyramid, depthmap or hybrid; got "median"/);
     expect(() => resolveSettings({ smoothing: Number.NaN })).toThrow(/--smoothing\) must be a number from 0 to 20 px; got NaN/);
     expect(() => resolveSettings({ slabSize: 2.5 })).toThrow(/--slab-size\) must be a whole number/);
     expect(() => resolveSettings({ slabSize: 4, slabOverlap: 4 })).toThrow(/--slab-overlap\) must be smaller than the slab size \(4\)/);

@@ -288,7 +288,7 @@ describe('Photoshop bridge against the fake Photoshop', () => {
     const host = new PhotoshopHost(ps.module, await kernels());
     const error = await host.stack({ options: { mode: 'sharpest' as never } }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OptionError);
-    expect((error as Error).message).toMatch(/method \(--mode\) must be pyramid or depthmap; got "sharpest"/);
+    expect((error as Error).message).toMatch(/method \(--mode\) must be pyramid, depthmap or hybrid; got "sharpest"/);
     expect(ps.snapshot()).toEqual(before);
     expect(ps.calls.filter((c) => c.modal)).toEqual([]);
   });

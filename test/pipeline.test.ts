@@ -13,7 +13,7 @@ const scene = { width: 320, height: 240, frames: 8, seed: 7, maxBlur: 2.5, breat
 describe('pipeline on a synthetic stack with ground truth', async () => {
   const { stack, source } = syntheticSource(scene);
 
-  for (const mode of ['depthmap', 'pyramid'] as const) {
+  for (const mode of ['hybrid', 'depthmap', 'pyramid'] as const) {
     it(`${mode}: aligns within a fraction of a pixel and beats every single frame`, async () => {
       const k = await kernels();
       const sink = new MemorySink();
@@ -43,7 +43,7 @@ describe('pipeline on a synthetic stack with ground truth', async () => {
     expect(sink.masks[0]!.every((m) => m === 1)).toBe(true);
   });
 
-  for (const mode of ['depthmap', 'pyramid'] as const) {
+  for (const mode of ['hybrid', 'depthmap', 'pyramid'] as const) {
     it(`${mode}: tiles leave no seams (tiled is bit-identical to untiled)`, async () => {
       const whole = new MemorySink();
       const r1 = await stackFrames(source, whole, await kernels(), { mode });

@@ -18,7 +18,7 @@ describe('the CLI worker pool', () => {
   });
 
   // A small memory budget splits the frame into many tiles, and each thread count tiles it differently.
-  const cases = [['pyramid', ['--slab-size', '3']], ['depthmap', ['--layers', 'slabs']]] as const;
+  const cases = [['pyramid', ['--slab-size', '3']], ['depthmap', ['--layers', 'slabs']], ['hybrid', ['--layers', 'frames']]] as const;
   for (const [mode, layers] of cases) {
     it(`${mode}, ${layers.join(' ')}: 1, 2 and 3 threads write byte-identical PSD, composite and depth map`, async () => {
       const outputs: Buffer[][] = [];

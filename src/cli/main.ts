@@ -163,6 +163,7 @@ export async function run(argv: string[], io: CliStreams = { stdout: process.std
 function summary(result: StackResult) {
   return {
     mode: result.mode,
+    pyramidShare: result.pyramidShare,
     reference: result.reference,
     crop: result.crop,
     kernels: result.kernels,
@@ -177,6 +178,7 @@ function summary(result: StackResult) {
 
 function describe(result: StackResult): string {
   const warnings = result.frames.filter((f) => f.warning).map((f) => `  warning: ${f.name}: ${f.warning}\n`);
-  const what = result.tiles > 0 ? `stacked ${result.frames.length} frames (${result.mode}, ${result.kernels} kernels) into` : `aligned ${result.frames.length} frames; common area`;
+  const detail = result.mode === 'hybrid' ? `, pyramid detail on ${Math.round(100 * result.pyramidShare)} %` : '';
+  const what = result.tiles > 0 ? `stacked ${result.frames.length} frames (${result.mode}${detail}, ${result.kernels} kernels) into` : `aligned ${result.frames.length} frames; common area`;
   return `planewise: ${what} ${result.crop.width}x${result.crop.height} in ${result.seconds.total.toFixed(1)} s\n` + warnings.join('');
 }

@@ -33,7 +33,7 @@ export interface NumberSpec {
 
 export type OptionSpec = ChoiceSpec | NumberSpec;
 
-export const FUSION_MODES = ['pyramid', 'depthmap'] as const;
+export const FUSION_MODES = ['pyramid', 'depthmap', 'hybrid'] as const;
 export type FusionMode = (typeof FUSION_MODES)[number];
 export const LAYER_OUTPUTS = ['frames', 'slabs', 'none'] as const;
 export type LayerOutput = (typeof LAYER_OUTPUTS)[number];
@@ -60,8 +60,9 @@ export const STACK_OPTIONS = {
     type: 'choice', flag: 'mode', label: 'Method', expert: false, default: 'pyramid',
     help: 'How the frames are fused.',
     choices: [
-      { value: 'pyramid', label: 'Pyramid (most detail)', help: 'Keeps the most fine detail, even where no single frame is sharp. Best for most subjects.' },
+      { value: 'pyramid', label: 'Pyramid (most detail)', help: 'Keeps the most fine detail, even where no single frame is sharp, on the depth map\'s tones. Picks up more noise in flat areas.' },
       { value: 'depthmap', label: 'Depth map (true colour)', help: 'Takes each pixel from its sharpest frames: true colours, no noise gain, softer transitions. Best for clean backgrounds and retouching.' },
+      { value: 'hybrid', label: 'Hybrid (depth map plus detail)', help: 'The depth map, averaging frames where none is sharpest (less noise), plus pyramid detail where the frames hold fine structure the depth map misses, such as hairs. The masks reproduce the composite wherever no detail was added.' },
     ],
   },
   layers: {
@@ -99,8 +100,8 @@ export const STACK_OPTIONS = {
   },
   pyramidLevels: {
     type: 'number', flag: 'pyramid-levels', label: 'Pyramid levels', unit: 'levels', expert: true,
-    min: 1, max: 8, step: 1, integer: true, default: 5,
-    help: 'Detail levels of the pyramid, each half the resolution of the one before.',
+    min: 1, max: 8, step: 1, integer: true, default: 3,
+    help: 'Finest detail levels the pyramid and hybrid modes choose frame by frame, each half the resolution of the one before; coarser ones come from the depth map.',
   },
   analysisSize: {
     type: 'number', flag: 'analysis-size', label: 'Alignment image size', unit: 'px', expert: true,

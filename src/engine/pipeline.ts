@@ -9,7 +9,7 @@ import { resolveSettings, type StackSettings } from './options.js';
 import { StageClock } from './profile.js';
 import { Progress, type CancelToken, type ProgressListener } from './progress.js';
 import { concurrentSlabs, slabsForSettings } from './slabs.js';
-import { fuseTile, passesPerTile, workingBytesPerPixel, type FrameStep, type TileJob, type TileOutput } from './tile-fusion.js';
+import { fuseTile, passesPerTile, workingBytesPerPixel, type FrameStep, type TileJob, type TileOutput, type TileReport } from './tile-fusion.js';
 import { planTiles } from './tiles.js';
 import type { FrameReport, FrameSource, OutputPlan, ResultSink, StackResult } from './types.js';
 
@@ -33,7 +33,8 @@ export interface StackOptions extends Partial<StackSettings> {
  */
 export interface TileRunner {
   parallelism: number;
-  run(jobs: TileJob[], output: TileOutput, step: FrameStep, clock: StageClock): Promise<void>;
+  /** Resolves to the tiles' reports, summed. */
+  run(jobs: TileJob[], output: TileOutput, step: FrameStep, clock: StageClock): Promise<TileReport>;
 }
 
 /**
@@ -59,7 +60,7 @@ export async function stackFrames(source: FrameSource, sink: ResultSink, k: Kern
   const method = FUSION_METHODS[settings.mode];
   const levels = Math.max(1, Math.min(settings.pyramidLevels, Math.floor(Math.log2(Math.min(crop.width, crop.height) / 4))));
   const focusReach = focusMeasureReach({ noiseSigma: settings.noise, windowSigma: settings.focusWindow }) + gaussianReach(settings.smoothing) + 2;
-  const margin = Math.max(focusReach, method.reach(levels));
+  const margin = Math.max(focusReach, method.reach(levels, focusReach));
   const slabMasks = settings.layers === 'slabs';
   const slabs = slabsForSettings(n, settings);
   const frameLayers = settings.layers === 'frames';
@@ -68,7 +69,9 @@ export async function stackFrames(source: FrameSource, sink: ResultSink, k: Kern
     parallelism: 1,
     run: async (all, output, onStep, tileClock) => {
       const buffers = new ReadBuffers();
-      for (const job of all) await fuseTile(source, output, k, job, onStep, tileClock, buffers);
+      const total: TileReport = { pyramidPixels: 0 };
+      for (const job of all) total.pyramidPixels += (await fuseTile(source, output, k, job, onStep, tileClock, buffers)).pyramidPixels;
+      return total;
     },
   };
   const plan = planTiles(crop, margin, bytesPerPixel, (settings.memory * 1024 * 1024) / runner.parallelism, method.tileGrid(levels));
@@ -88,7 +91,7 @@ export async function stackFrames(source: FrameSource, sink: ResultSink, k: Kern
       progress.report('fusing', done, work, frame, `${what} ${info.frames[frame]!.name}`);
       await progress.checkpoint();
     };
-    if (options.fuse ?? true) await runner.run(jobs, sink, step, clock);
+    const fused = (options.fuse ?? true) ? await runner.run(jobs, sink, step, clock) : { pyramidPixels: 0 };
     const tFused = Date.now();
     const frames: FrameReport[] = info.frames.map((f, i) => ({
       name: f.name,
@@ -102,6 +105,7 @@ export async function stackFrames(source: FrameSource, sink: ResultSink, k: Kern
       crop,
       frames,
       mode: settings.mode,
+      pyramidShare: fused.pyramidPixels / Math.max(1, crop.width * crop.height),
       settings,
       kernels: k.kind,
       tiles: (options.fuse ?? true) ? plan.tiles.length : 0,

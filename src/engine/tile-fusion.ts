@@ -38,27 +38,34 @@ export type TileOutput = Pick<ResultSink, 'writeFrameTile' | 'writeCompositeTile
 /** Called after each frame of each pass: progress and cancel (may throw CancelledError). */
 export type FrameStep = (frame: number, what: string) => Promise<void>;
 
+/** What a tile reports besides its pixels: summed over tiles into the run's result. */
+export interface TileReport {
+  /** Pixels of the tile's core where the composite took pyramid detail (differs from the depth-map blend). */
+  pyramidPixels: number;
+}
+
 /** Planned memory exceeds the planes counted below by this much: footprints wider than their region, level rounding. */
 const PLANE_SLACK = 1.1;
 
 /**
  * Working bytes per outer-tile pixel at a tile's peak, counted from the float planes each pass keeps live (the
- * memory test holds these against the arena's measured peak). Both passes keep the focus selection (2) and the
- * method's accumulators. Pass 1 adds one frame: its colour planes and, while it is warped, the source footprint's
+ * memory test holds these against the arena's measured peak). Both passes keep the focus selection (2, or 5 with balanced
+ * weights) and the method's accumulators. Pass 1 adds one frame: its colour planes and, while it is warped, the source footprint's
  * (about as large), or the method's planes for taking it in, or the focus measure's four (luminance, score, two
- * scratch). Pass 2 adds the mask stack (channels + 2) and one frame as pass 1 reads it; slabs add each open slab's
- * sums (2 x (channels + 1)), the frame's focus measure again (4) and their scratch (3), and masked slabs a second
- * mask stack.
+ * scratch). Pass 2 adds the mask stack (channels + 2) and one frame as pass 1 reads it; balanced weights and
+ * slabs the frame's focus measure again (4); slabs each open slab's sums (2 x (channels + 1)) and their scratch
+ * (3), and masked slabs a second mask stack.
  */
 export function workingBytesPerPixel(
   job: Pick<TileJob, 'frameLayers' | 'slabs' | 'slabMasks' | 'settings'>, channels: number, openSlabs: number,
 ): number {
   const method = FUSION_METHODS[job.settings.mode];
-  const common = 2 + method.accumulatorPlanes(channels);
+  const common = FocusSelection.planes(method.weighting) + method.accumulatorPlanes(channels);
   const frame = Math.max(2 * channels, channels + method.framePlanes(channels), channels + 4);
   const pass1 = common + frame;
-  const slabPlanes = openSlabs > 0 ? openSlabs * 2 * (channels + 1) + 4 + 3 + (job.slabMasks ? channels + 2 : 0) : 0;
-  const pass2 = passesPerTile(job) === 2 ? common + channels + 2 + 2 * channels + 1 + slabPlanes : 0;
+  const frameFocus = openSlabs > 0 || method.weighting === 'balanced' ? 4 : 0;
+  const slabPlanes = openSlabs > 0 ? openSlabs * 2 * (channels + 1) + 3 + (job.slabMasks ? channels + 2 : 0) : 0;
+  const pass2 = passesPerTile(job) === 2 ? common + channels + 2 + 2 * channels + 1 + frameFocus + slabPlanes : 0;
   return 4 * PLANE_SLACK * Math.max(pass1, pass2);
 }
 
@@ -75,7 +82,7 @@ export function passesPerTile(job: Pick<TileJob, 'frameLayers' | 'slabs' | 'sett
  */
 export async function fuseTile(
   source: FrameSource, output: TileOutput, k: Kernels, job: TileJob, step: FrameStep, clock: StageClock, buffers = new ReadBuffers(),
-): Promise<void> {
+): Promise<TileReport> {
   const { info } = source;
   const n = info.frames.length;
   const { settings } = job;
@@ -95,9 +102,11 @@ export async function fuseTile(
     focusMeasure(k, lum, score, arena.plane(w, h), focus);
   }));
 
+  const report: TileReport = { pyramidPixels: 0 };
   await arena.scopedAsync(async () => {
-    const selection = new FocusSelection(k, w, h);
-    const fusion = method.createTile({ k, width: w, height: h, channels: info.channels, settings, levels: job.levels, selection });
+    const selection = new FocusSelection(k, w, h, method.weighting, n);
+    const tileCore: Rect = { left: coreX, top: coreY, width: core.width, height: core.height };
+    const fusion = method.createTile({ k, width: w, height: h, channels: info.channels, bitDepth: info.bitDepth, settings, levels: job.levels, selection, core: tileCore });
 
     // Pass 1: sharpness (and the method's own accumulators) from every frame. Sharpness is skipped when nothing
     // reads it: a composite-only pyramid run without depth map.
@@ -117,7 +126,7 @@ export async function fuseTile(
         } else {
           measureFocus(await pass1.luminance(i), score);
         }
-        selection.update(score, i);
+        selection.update(score, i, SCORE_FLOOR);
       });
       await step(i, 'Measuring focus in');
     }
@@ -152,15 +161,16 @@ export async function fuseTile(
           const pixels = clock.measure('extract', () => quantizePlanes(k, planes, info.bitDepth));
           dequantizeInto(k, pixels, planes, info.bitDepth);
           const mask = clock.measure('blend', () => {
-            const weight = arena.plane(w, h);
-            selection.weight(i, settings.smoothing, weight, arena.plane(w, h));
-            if (total) {
-              const score = arena.plane(w, h);
+            let score: Plane | undefined;
+            if (total || selection.needsFrameScore) {
+              score = arena.plane(w, h);
               const lum = arena.plane(w, h);
               luminanceOf(k, planes, lum);
               measureFocus(lum, score);
-              slabs.add(i, planes, weight, score, total, emitSlab);
             }
+            const weight = arena.plane(w, h);
+            selection.weight(i, settings.smoothing, weight, arena.plane(w, h), score);
+            if (total) slabs.add(i, planes, weight, score!, total, emitSlab);
             return masks.add(planes, weight);
           });
           if (job.frameLayers) {
@@ -175,6 +185,7 @@ export async function fuseTile(
     }
 
     const composite = clock.measure('fuse', () => fusion.composite(blend));
+    report.pyramidPixels = fusion.pyramidPixels();
     await clock.measureAsync('write', () => output.writeCompositeTile(core, extract(composite)));
     if (job.depth) {
       const depth = arena.scoped(() => {
@@ -185,4 +196,5 @@ export async function fuseTile(
       await clock.measureAsync('write', () => output.writeDepthTile(core, depth.data as Uint8Array));
     }
   });
+  return report;
 }

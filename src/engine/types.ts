@@ -133,6 +133,11 @@ export interface StackResult {
   crop: Rect;
   frames: FrameReport[];
   mode: FusionMode;
+  /**
+   * Share of the composite's pixels that took pyramid detail, 0..1: where it differs by half an output step or
+   * more from the depth-map blend the layer masks reproduce. Always 0 for the depth map.
+   */
+  pyramidShare: number;
   /** Every setting the run used, defaults filled in. */
   settings: StackSettings;
   kernels: string;

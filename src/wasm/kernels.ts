@@ -97,6 +97,31 @@ export interface Kernels {
   pyramidSelect(score: Ptr, best: Ptr, n: number, channels: number,
     src0: Ptr, dst0: Ptr, src1: Ptr, dst1: Ptr, src2: Ptr, dst2: Ptr): void;
 
+  /** dst[i] = min(dst[i], src[i]): a running minimum over frames. */
+  minUpdate(dst: Ptr, src: Ptr, n: number): void;
+  /**
+   * dst[i] = smoothstep(t), t = (num[i]*scale/den[i] - lo) / (hi - lo) clamped to 0..1, smoothstep(t) = t^2 (3 - 2t):
+   * 0 below lo, 1 above hi, smooth between.
+   */
+  smoothStepRatio(num: Ptr, den: Ptr, dst: Ptr, n: number, scale: number, lo: number, hi: number): void;
+  /**
+   * Pass 1 of the balanced focus weighting (FocusSelection), per pixel with s = score + floor: where s > bestScore,
+   * bestScore = s and bestIndex = index; scoreSum += s; and with r = s / bestScore (after the update)
+   * powerSum = sum of r^4 and indexSum = sum of index * r^4 over the frames so far, both rescaled by
+   * (old best / new best)^4 when the best grows (a first frame finds bestScore <= 0 and starts them at 1 and index).
+   */
+  balanceUpdate(score: Ptr, bestScore: Ptr, bestIndex: Ptr, scoreSum: Ptr, powerSum: Ptr, indexSum: Ptr, n: number, index: number, floor: number): void;
+  /**
+   * Pass 2 of the balanced weighting: dst = (1 - flat) * [bestIndex == index] + flat * r^4 / powerSum with
+   * r = min(1, (score + floor) / bestScore).
+   */
+  balanceWeight(score: Ptr, bestScore: Ptr, bestIndex: Ptr, flat: Ptr, powerSum: Ptr, dst: Ptr, n: number, index: number, floor: number): void;
+  /**
+   * The hybrid's detail shrinkage (soft thresholding) over n coefficients: gain = max(0, 1 - kappa * floor /
+   * salience) (0 where salience <= 0), and detail planes d0..d(channels-1) are multiplied by it in place.
+   */
+  shrinkDetail(salience: Ptr, floor: Ptr, n: number, kappa: number, channels: number, d0: Ptr, d1: Ptr, d2: Ptr): void;
+
   /** Photoshop "normal" blending through a layer mask: dst = mask*src + (1-mask)*dst. */
   blendNormal(dst: Ptr, src: Ptr, mask: Ptr, n: number): void;
 
@@ -137,6 +162,11 @@ export const KERNEL_EXPORTS = {
   pyrDown: 'pyr_down',
   pyrUpAdd: 'pyr_up_add',
   pyramidSelect: 'pyramid_select',
+  minUpdate: 'min_update',
+  smoothStepRatio: 'smooth_step_ratio',
+  balanceUpdate: 'balance_update',
+  balanceWeight: 'balance_weight',
+  shrinkDetail: 'shrink_detail',
   blendNormal: 'blend_normal',
   lkAccumulate: 'lk_accumulate',
 } as const satisfies Record<Exclude<keyof Kernels, 'kind' | 'arena'>, string>;

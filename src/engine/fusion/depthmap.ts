@@ -10,6 +10,7 @@ export const depthMapFusion: FusionMethod = {
   readsColour: false,
   needsBlend: true,
   usesSelection: true,
+  weighting: 'sharpest',
   accumulatorPlanes: () => 0,
   framePlanes: () => 0,
   reach: () => 0,
@@ -17,5 +18,6 @@ export const depthMapFusion: FusionMethod = {
   createTile: () => ({
     addFrame: () => undefined,
     composite: (blend) => blend!,
+    pyramidPixels: () => 0,
   }),
 };

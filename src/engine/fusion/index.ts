@@ -1,6 +1,7 @@
 import type { FusionMode } from '../options.js';
 import { depthMapFusion } from './depthmap.js';
 import type { FusionMethod } from './method.js';
+import { hybridFusion } from './hybrid.js';
 import { pyramidFusion } from './pyramid.js';
 
 export type { FusionMethod, TileContext, TileFusion } from './method.js';
@@ -9,4 +10,5 @@ export type { FusionMethod, TileContext, TileFusion } from './method.js';
 export const FUSION_METHODS: Record<FusionMode, FusionMethod> = {
   pyramid: pyramidFusion,
   depthmap: depthMapFusion,
+  hybrid: hybridFusion,
 };

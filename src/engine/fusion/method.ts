@@ -1,7 +1,8 @@
 import type { Plane } from '../../wasm/arena.js';
 import type { Kernels } from '../../wasm/kernels.js';
-import type { FocusSelection } from '../focus-selection.js';
+import type { FocusSelection, FocusWeighting } from '../focus-selection.js';
 import type { FusionMode, StackSettings } from '../options.js';
+import type { Rect } from '../types.js';
 
 /** What a fusion method gets for one tile: its size, the settings, and the shared depth-map selection. */
 export interface TileContext {
@@ -9,11 +10,15 @@ export interface TileContext {
   width: number;
   height: number;
   channels: number;
+  /** Output bit depth: what half a step of the written composite is. */
+  bitDepth: 8 | 16;
   settings: StackSettings;
   /** Pyramid depth for this crop (the settings' levels, fewer for small crops). */
   levels: number;
-  /** The running argmax of sharpness over frames, updated by the pipeline in pass 1 before `addFrame`. */
+  /** The running argmax of sharpness over frames, updated by the pipeline in pass 1 after `addFrame`. */
   selection: FocusSelection;
+  /** The tile's core (tile coordinates): the pixels it writes. */
+  core: Rect;
 }
 
 /**
@@ -28,8 +33,11 @@ export interface FusionMethod {
   accumulatorPlanes(channels: number): number;
   /** Float planes per pixel the method adds while it takes in one frame in pass 1 (besides the frame's colour). */
   framePlanes(channels: number): number;
-  /** Tile margin this method's filters need, beyond the focus measure's. */
-  reach(levels: number): number;
+  /**
+   * Tile margin this method's filters need. `blendReach` is how far in from a tile's edge the depth-map blend
+   * (and the focus selection) are exact: a method that filters them must add its own reach to it.
+   */
+  reach(levels: number, blendReach: number): number;
   /** Tiles start at multiples of this (crop coordinates), so a tile computes exactly what the whole image would. */
   tileGrid(levels: number): number;
   /** Pass 1 hands `addFrame` each frame's aligned colour planes; otherwise pass 1 reads luminance only. */
@@ -38,6 +46,8 @@ export interface FusionMethod {
   readonly needsBlend: boolean;
   /** The method reads the focus selection itself (otherwise pass 1 measures focus only for masks and the depth map). */
   readonly usesSelection: boolean;
+  /** How the depth map's weights (its blend, the layer masks and the depth map) are made from the focus measure. */
+  readonly weighting: FocusWeighting;
   /** Accumulators for one tile, allocated in the arena scope of the caller. */
   createTile(context: TileContext): TileFusion;
 }
@@ -47,4 +57,6 @@ export interface TileFusion {
   addFrame(index: number, planes: Plane[]): void;
   /** After the passes: one plane per channel. `blend` is pass 2's depth-map blend when the method asked for it. */
   composite(blend: Plane[] | undefined): Plane[];
+  /** After `composite`: how many pixels of the core took pyramid detail (the composite differs from the blend there). */
+  pyramidPixels(): number;
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { TileRunner } from '../../engine/pipeline.js';
 import type { StageClock } from '../../engine/profile.js';
-import type { FrameStep, TileJob, TileOutput } from '../../engine/tile-fusion.js';
+import type { FrameStep, TileJob, TileOutput, TileReport } from '../../engine/tile-fusion.js';
 import type { StackInfo } from '../../engine/types.js';
 import type { KernelKind } from '../../wasm/kernels.js';
 import { packageRoot } from './node-kernels.js';
@@ -56,7 +56,7 @@ export class TilePool implements TileRunner {
     return pool;
   }
 
-  async run(jobs: TileJob[], output: TileOutput, step: FrameStep, clock: StageClock): Promise<void> {
+  async run(jobs: TileJob[], output: TileOutput, step: FrameStep, clock: StageClock): Promise<TileReport> {
     let next = 0;
     let failure: { error: unknown } | undefined;
     // Errors raised here on the main thread (a cancel, a failing write) reach the worker and come back as plain
@@ -83,12 +83,14 @@ export class TilePool implements TileRunner {
     };
     const proxy = Comlink.proxy(host);
     const peaks = this.workers.map(() => 0);
+    const total: TileReport = { pyramidPixels: 0 };
     const drain = async (worker: PoolWorker, index: number) => {
       while (!failure && next < jobs.length) {
         const job = jobs[next++]!;
         try {
           const done = await worker.api.fuse(job, proxy);
           clock.merge(done.profile);
+          total.pyramidPixels += done.report.pyramidPixels;
           peaks[index] = Math.max(peaks[index]!, done.arenaPeakBytes);
         } catch (error) {
           failure ??= { error };
@@ -98,6 +100,7 @@ export class TilePool implements TileRunner {
     await Promise.all(this.workers.map(drain));
     this.arenaPeak = Math.max(this.arenaPeak, peaks.reduce((a, b) => a + b, 0));
     if (failure) throw failure.error;
+    return total;
   }
 
   async close(): Promise<void> {

@@ -6,7 +6,7 @@ import { parentPort } from 'node:worker_threads';
 import { fullScale } from '../../engine/pixel-format.js';
 import { ReadBuffers } from '../../engine/aligned-frame.js';
 import { StageClock, type StageSeconds } from '../../engine/profile.js';
-import { fuseTile, type TileJob, type TileOutput } from '../../engine/tile-fusion.js';
+import { fuseTile, type TileJob, type TileOutput, type TileReport } from '../../engine/tile-fusion.js';
 import type { FrameSource, PixelBlock, ReadRequest, StackInfo } from '../../engine/types.js';
 import type { RasterSpool } from '../../formats/raster-spool.js';
 import { openVipsSpool } from '../../formats/vips-image.js';
@@ -23,7 +23,7 @@ export interface TileHost extends TileOutput {
 
 export interface TileWorkerApi {
   init(kernels: KernelKind | undefined, info: StackInfo): Promise<KernelKind>;
-  fuse(job: TileJob, host: TileHost): Promise<{ profile: StageSeconds; arenaPeakBytes: number }>;
+  fuse(job: TileJob, host: TileHost): Promise<{ profile: StageSeconds; arenaPeakBytes: number; report: TileReport }>;
   close(): Promise<void>;
 }
 
@@ -73,8 +73,8 @@ const api: TileWorkerApi = {
       writeSlabTile: (slab, rect, pixels, mask) => host.writeSlabTile(slab, rect, moved(pixels), mask && moved(mask)),
       writeDepthTile: (rect, depth) => host.writeDepthTile(rect, Comlink.transfer(depth, [depth.buffer])),
     };
-    await fuseTile(source!, output, kernels!, job, (frame, what) => host.step(frame, what), clock, buffers);
-    return { profile: clock.seconds, arenaPeakBytes: kernels!.arena.peak };
+    const report = await fuseTile(source!, output, kernels!, job, (frame, what) => host.step(frame, what), clock, buffers);
+    return { profile: clock.seconds, arenaPeakBytes: kernels!.arena.peak, report };
   },
   async close() {
     await source?.close();

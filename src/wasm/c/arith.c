@@ -30,3 +30,18 @@ EXPORT(blend_normal)
 void blend_normal(float *restrict dst, const float *restrict src, const float *restrict mask, int n) {
   for (int i = 0; i < n; i++) dst[i] = mask[i] * src[i] + (1.0f - mask[i]) * dst[i];
 }
+
+EXPORT(min_update)
+void min_update(float *restrict dst, const float *restrict src, int n) {
+  for (int i = 0; i < n; i++) dst[i] = src[i] < dst[i] ? src[i] : dst[i];
+}
+
+EXPORT(smooth_step_ratio)
+void smooth_step_ratio(const float *num, const float *den, float *dst, int n, float scale, float lo, float hi) {
+  float inv = 1.0f / (hi - lo);
+  for (int i = 0; i < n; i++) {
+    float t = ((num[i] * scale) / den[i] - lo) * inv;
+    t = t < 0.0f ? 0.0f : (t > 1.0f ? 1.0f : t);
+    dst[i] = t * t * (3.0f - 2.0f * t);
+  }
+}

@@ -87,3 +87,17 @@ void pyr_up_add(const float *restrict src, int w, int h, float *restrict dst, fl
     }
   }
 }
+
+/* The hybrid's detail shrinkage (soft thresholding): gain = max(0, 1 - kappa * floor / salience), 0 where salience
+   is 0; each channel's detail is scaled by the gain in place. */
+EXPORT(shrink_detail)
+void shrink_detail(const float *restrict salience, const float *restrict floor, int n, float kappa, int channels, float *d0, float *d1, float *d2) {
+  for (int i = 0; i < n; i++) {
+    float s = salience[i];
+    float keep = s > 0.0f ? 1.0f - (kappa * floor[i]) / s : 0.0f;
+    float gain = keep > 0.0f ? keep : 0.0f;
+    d0[i] *= gain;
+    if (channels > 1) d1[i] *= gain;
+    if (channels > 2) d2[i] *= gain;
+  }
+}

@@ -5,8 +5,8 @@ import { reflect } from './sampling.js';
 /** [1 4 6 4 1]/16 taps, centre first. */
 const B = [6 / 16, 4 / 16, 1 / 16];
 
-/** Twin of c/pyramid.c: Gaussian reduce and Laplacian expand-accumulate. */
-export function pyramidKernels(arena: Arena): Pick<Kernels, 'pyrDown' | 'pyrUpAdd'> {
+/** Twin of c/pyramid.c: Gaussian reduce, Laplacian expand-accumulate and the hybrid's detail shrinkage. */
+export function pyramidKernels(arena: Arena): Pick<Kernels, 'pyrDown' | 'pyrUpAdd' | 'shrinkDetail'> {
   const f32 = arena.f32.bind(arena);
   return {
     pyrDown(src, w, h, dst) {
@@ -61,6 +61,15 @@ export function pyramidKernels(arena: Arena): Pick<Kernels, 'pyrDown' | 'pyrUpAd
           }
           d[y * w + x] = d[y * w + x]! + sign * acc;
         }
+      }
+    },
+      shrinkDetail(salience, floor, n, kappa, channels, d0, d1, d2) {
+      const s = f32(salience, n), f = f32(floor, n);
+      const ds = [d0, d1, d2].slice(0, channels).map((p) => f32(p, n));
+      for (let i = 0; i < n; i++) {
+        const keep = s[i]! > 0 ? 1 - Math.fround(Math.fround(kappa * f[i]!) / s[i]!) : 0;
+        const gain = Math.max(0, keep);
+        for (const d of ds) d[i] = d[i]! * gain;
       }
     },
   };
