@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
-import { createSyntheticStack, cropChunky, psnr, writeStackFiles } from '../test/synthetic/generator.js';
+import { createSyntheticStack, writeStackFiles } from '../test/synthetic/generator.js';
+import { cropChunky, psnr } from '../test/synthetic/metrics.js';
 import { apply } from '../src/engine/geometry.js';
 import type { Affine } from '../src/engine/types.js';
 
