@@ -1,4 +1,5 @@
-// `npm run bench`: wall time and peak memory of whole runs on the real stacks, and kernel throughput per backend.
+// `npm run bench`: wall time and peak memory of whole runs on the real stacks, quality per synthetic scene and
+// mode, and kernel throughput per backend. --large, --photoshop and --quality run one part on its own.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,12 +8,17 @@ import { fileURLToPath } from 'node:url';
 import { packageRoot } from '../src/host-bridge/files/index.js';
 import { loadNodeKernels } from '../src/host-bridge/files/node-kernels.js';
 import type { KernelKind } from '../src/wasm/kernels.js';
-import { syntheticRows } from './synthetic-quality.js';
+import { runQualityBench } from './quality.js';
 import { printTable, type Row } from './table.js';
 
 if (process.argv.includes('--large')) {
   const { runLargeBench } = await import('./large.js'); // the 24 MP x 20 whole-run bench, on its own
   await runLargeBench(process.argv.slice(2));
+  process.exit(0);
+}
+if (process.argv.includes('--quality')) {
+  const { runQualityBench } = await import('./quality.js'); // the scene x mode quality table, on its own
+  await runQualityBench(process.argv.slice(2));
   process.exit(0);
 }
 if (process.argv.includes('--photoshop')) {
@@ -57,8 +63,7 @@ for (const set of sets) {
 }
 printTable('Whole runs (CLI engine, PSD + PNG + depth written, wasm-simd)', rows);
 
-const [sw, sh, sf] = (process.env.PLANEWISE_BENCH_SYNTHETIC ?? '2048x1536x20').split('x').map(Number) as [number, number, number];
-printTable('Synthetic stack with ground truth', await syntheticRows(sw, sh, sf));
+await runQualityBench([]);
 
 // Kernel throughput on a 2048x1536 plane.
 const kernelRows: Row[] = [];

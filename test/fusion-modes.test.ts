@@ -4,7 +4,8 @@ import type { StackInfo } from '../src/engine/types.js';
 import { loadNodeKernels } from '../src/host-bridge/files/node-kernels.js';
 import { MemoryFrameSource, MemorySink } from './helpers/memory-host.js';
 import { syntheticSource } from './helpers/stack-fixtures.js';
-import { createSyntheticStack, cropChunky, type SyntheticOptions } from './synthetic/generator.js';
+import { createSyntheticStack, type SyntheticOptions } from './synthetic/generator.js';
+import { cropChunky } from './synthetic/metrics.js';
 
 const kernels = () => loadNodeKernels();
 

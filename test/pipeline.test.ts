@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { stackFrames } from '../src/engine/pipeline.js';
 import { CancelledError } from '../src/engine/progress.js';
 import { loadNodeKernels } from '../src/host-bridge/files/node-kernels.js';
-import { cropChunky, psnr } from './synthetic/generator.js';
+import { cropChunky, psnr } from './synthetic/metrics.js';
 import { MemorySink } from './helpers/memory-host.js';
 import { syntheticSource, transformError } from './helpers/stack-fixtures.js';
 

@@ -4,7 +4,7 @@ import { concurrentSlabs, planSlabs } from '../src/engine/slabs.js';
 import { loadNodeKernels } from '../src/host-bridge/files/node-kernels.js';
 import { MemorySink } from './helpers/memory-host.js';
 import { syntheticSource } from './helpers/stack-fixtures.js';
-import { cropChunky } from './synthetic/generator.js';
+import { cropChunky } from './synthetic/metrics.js';
 
 const kernels = () => loadNodeKernels();
 

@@ -3,7 +3,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { createSyntheticStack, psnr, writeStackFiles } from './synthetic/generator.js';
+import { createSyntheticStack, writeStackFiles } from './synthetic/generator.js';
+import { psnr } from './synthetic/metrics.js';
 
 /** Mean squared horizontal gradient of the green channel over a region: a sharpness figure. */
 function sharpness(img: Float32Array, width: number, region: { x0: number; y0: number; x1: number; y1: number }, mask: (x: number, y: number) => boolean): number {

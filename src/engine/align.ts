@@ -1,6 +1,7 @@
 import type { Plane } from '../wasm/arena.js';
 import type { Kernels } from '../wasm/kernels.js';
-import { compose, IDENTITY, invert, resampleMap, similarity } from './geometry.js';
+import { registerPair, type PairModel } from './align-pair.js';
+import { compose, IDENTITY, invert, resampleMap } from './geometry.js';
 import { gaussianBlur } from './filters.js';
 import { blockToPlanes } from './pixels.js';
 import type { Progress } from './progress.js';
@@ -139,108 +140,12 @@ function identityPair(frame: AnalysisFrame): Omit<PairEstimate, 'from' | 'to'> {
   return { warp: IDENTITY, ratio: frame.colour.map(() => 1), residual: 0, converged: true };
 }
 
-/**
- * Forward-additive Gauss-Newton (Lucas-Kanade) on a similarity warp with gain and bias, coarse to fine.
- * Template = previous frame, image = current frame, so the warp maps previous-frame coordinates to current.
- */
-function estimatePair(k: Kernels, prev: AnalysisFrame, cur: AnalysisFrame, model: AlignmentModel): Omit<PairEstimate, 'from' | 'to'> {
-  const arena = k.arena;
-  return arena.scoped(() => {
-    const levels = Math.min(prev.pyramid.length, cur.pyramid.length);
-    const finest = prev.pyramid[0]!;
-    const cx0 = (finest.width - 1) / 2;
-    const cy0 = (finest.height - 1) / 2;
-    const params = arena.alloc(8 * 8);
-    const out = arena.alloc(29 * 8);
-    let a = 0, b = 0, tx = 0, ty = 0, alpha = 1, beta = 0;
-    let residual = 0;
-    let converged = false;
-    for (let level = levels - 1; level >= 0; level--) {
-      const s = 2 ** level;
-      const T = prev.pyramid[level]!;
-      const I = cur.pyramid[level]!;
-      const w = T.width, h = T.height;
-      const mark = arena.mark();
-      const ix = arena.plane(w, h);
-      const iy = arena.plane(w, h);
-      k.gradient(I.ptr, ix.ptr, iy.ptr, w, h);
-      const step = w * h > 250_000 ? 2 : 1;
-      converged = false;
-      for (let iter = 0; iter < 40; iter++) {
-        arena.f64(params, 8).set([cx0 / s, cy0 / s, a, b, tx / s, ty / s, alpha, beta]);
-        k.lkAccumulate(T.ptr, I.ptr, ix.ptr, iy.ptr, w, h, step, params, out);
-        const sums = arena.f64(out, 29);
-        const count = sums[28]!;
-        if (count < 64) break;
-        residual = Math.sqrt(sums[27]! / count);
-        const delta = solveNormalEquations(sums, model);
-        if (!delta) break;
-        a += delta[0]!;
-        b += delta[1]!;
-        tx += delta[2]! * s;
-        ty += delta[3]! * s;
-        alpha += delta[4]!;
-        beta += delta[5]!;
-        const moved = Math.hypot(delta[2]!, delta[3]!) + (Math.abs(delta[0]!) + Math.abs(delta[1]!)) * Math.max(w, h);
-        if (moved < 0.01) {
-          converged = true;
-          break;
-        }
-      }
-      arena.release(mark);
-    }
-    const warp = similarity(cx0, cy0, a, b, tx, ty);
-    return { warp, ratio: channelRatios(k, prev, cur, warp), residual, converged };
+/** Registers the current frame to the previous one (see registerPair) and measures their brightness ratio. */
+function estimatePair(k: Kernels, prev: AnalysisFrame, cur: AnalysisFrame, model: PairModel): Omit<PairEstimate, 'from' | 'to'> {
+  return k.arena.scoped(() => {
+    const fit = registerPair(k, prev.pyramid, cur.pyramid, model);
+    return { ...fit, ratio: channelRatios(k, prev, cur, fit.warp) };
   });
-}
-
-/**
- * Solves (sum J J^T) delta = -(sum J r) for the 6 parameters with light Levenberg damping; parameters the
- * model does not use are held at zero.
- */
-function solveNormalEquations(sums: Float64Array, model: AlignmentModel): number[] | undefined {
-  const active = model === 'translation' ? [2, 3, 4, 5] : [0, 1, 2, 3, 4, 5];
-  const m = active.length;
-  const full: number[][] = Array.from({ length: 6 }, () => new Array<number>(6).fill(0));
-  let idx = 0;
-  for (let r = 0; r < 6; r++) {
-    for (let c = r; c < 6; c++) {
-      full[r]![c] = sums[idx]!;
-      full[c]![r] = sums[idx]!;
-      idx++;
-    }
-  }
-  const A: number[][] = active.map((r) => active.map((c) => full[r]![c]!));
-  const rhs = active.map((r) => -sums[21 + r]!);
-  for (let i = 0; i < m; i++) A[i]![i]! *= 1 + 1e-6;
-  const x = solveLinear(A, rhs);
-  if (!x) return undefined;
-  const delta = new Array<number>(6).fill(0);
-  active.forEach((p, i) => (delta[p] = x[i]!));
-  return delta;
-}
-
-/** Gaussian elimination with partial pivoting; undefined when singular. */
-export function solveLinear(A: number[][], b: number[]): number[] | undefined {
-  const n = b.length;
-  const M = A.map((row, i) => [...row, b[i]!]);
-  for (let col = 0; col < n; col++) {
-    let pivot = col;
-    for (let r = col + 1; r < n; r++) if (Math.abs(M[r]![col]!) > Math.abs(M[pivot]![col]!)) pivot = r;
-    if (Math.abs(M[pivot]![col]!) < 1e-300) return undefined;
-    [M[col], M[pivot]] = [M[pivot]!, M[col]!];
-    for (let r = col + 1; r < n; r++) {
-      const f = M[r]![col]! / M[col]![col]!;
-      for (let c = col; c <= n; c++) M[r]![c]! -= f * M[col]![c]!;
-    }
-  }
-  const x = new Array<number>(n).fill(0);
-  for (let r = n - 1; r >= 0; r--) {
-    let s = M[r]![n]!;
-    for (let c = r + 1; c < n; c++) s -= M[r]![c]! * x[c]!;
-    x[r] = s / M[r]![r]!;
-  }
-  return x.every(Number.isFinite) ? x : undefined;
 }
 
 /**

@@ -1,16 +1,22 @@
 import sharp from 'sharp';
 import { join } from 'node:path';
+import { gaussianBlurPlane } from './blur.js';
 
 /**
  * Synthetic focus stacks with known ground truth: the all-in-focus image, the depth of every pixel, and the
  * exact transform and gain of every frame. The optics are a thin-lens caricature that keeps what matters
  * to a focus stacker:
- * - the scene is a few textured surfaces at different depths, nearer ones occluding farther ones;
- * - frame k is focused at depth k; a surface at depth d is blurred by a Gaussian of sigma = blurPerStep·|k−d|;
+ * - the scene is a few surfaces at different depths, nearer ones occluding farther ones: textured planes
+ *   (multi-scale value noise, optionally with sharp-edged printed marks, or mostly flat), and optionally thin
+ *   bright hairs in front;
+ * - frame k is focused at depth k; a surface at depth d is blurred by a Gaussian of
+ *   sigma = sqrt(lensBlur² + (maxBlur·|k−d|)²), continuous in k (every step changes the blur a little);
  * - occlusion is composited far to near as acc = G*(c·α) + (1 − G*α)·acc, so a blurred foreground edge
  *   spreads over the background behind it (the source of halos in real stacks);
- * - each frame is then scaled (focus breathing, growing with k), shifted and rotated slightly, its
- *   brightness and white balance jittered, and noise added.
+ * - each frame is then scaled (focus breathing, linear in k), shifted and rotated slightly (bicubic
+ *   resampling), its brightness and white balance jittered, and noise added.
+ * The all-in-focus truth is every surface at lens blur only, composited the same way, in the reference
+ * frame's geometry (the reference is the middle frame, at identity).
  */
 
 export type Affine = [number, number, number, number, number, number];
@@ -20,15 +26,28 @@ export interface SyntheticOptions {
   height: number;
   frames: number;
   seed?: number;
+  /** Textured surfaces: a background, a diagonal strip, then blob layers, far to near. */
   depthLayers?: number;
-  /** Blur sigma in pixels per frame step away from a surface's depth. */
+  /** Defocus blur sigma in pixels per frame step away from a surface's depth. */
   maxBlur?: number;
+  /** Blur sigma of a surface in focus (lens and sensor), in pixels. */
+  lensBlur?: number;
+  /** Scale change from the first frame to the last (0.1 = 10 %), linear in the frame index. */
   breathing?: number;
   maxShift?: number;
   maxRotationDeg?: number;
+  /** Per-frame brightness jitter, ± this fraction. */
   flicker?: number;
+  /** Per-frame, per-channel jitter on top of flicker. */
   whiteBalance?: number;
+  /** Sensor noise standard deviation (signal range 0..1). */
   noise?: number;
+  /** Thin bright fibres in front of the textured surfaces, spread over the near half of the depth range. */
+  hairs?: number;
+  /** 0: surfaces textured all over; 1: surfaces are flat colours with only sparse, faint detail. */
+  flatness?: number;
+  /** Sharp-edged printed marks (rectangles and tracks) per surface, like a circuit board's. */
+  marks?: number;
   channels?: 1 | 3;
   bitDepth?: 8 | 16;
 }
@@ -41,6 +60,7 @@ export interface SyntheticStack {
   channels: 1 | 3;
   reference: number;
   allInFocus: Float32Array;
+  /** Depth (in frame-index units) of the front surface at each pixel. */
   depth: Float32Array;
   transforms: Affine[];
   gains: [number, number, number][];
@@ -50,9 +70,18 @@ export interface SyntheticStack {
 
 interface Surface {
   depth: number;
-  colour: Float32Array[]; // planar, scene size
-  alpha: Float32Array; // coverage, scene size
+  /** Colour premultiplied by alpha, planar, scene size. */
+  premultiplied: Float32Array[];
+  /** Coverage, scene size. */
+  alpha: Float32Array;
+  /** Where the surface is opaque: everywhere (a background) or a part of the scene. */
+  opaque: boolean;
 }
+
+export const DEFAULTS: Omit<Required<SyntheticOptions>, 'width' | 'height' | 'frames'> = {
+  seed: 1, depthLayers: 4, maxBlur: 1.5, lensBlur: 0.5, breathing: 0.02, maxShift: 3, maxRotationDeg: 0.3, flicker: 0.03,
+  whiteBalance: 0.02, noise: 0.003, hairs: 0, flatness: 0, marks: 0, channels: 3, bitDepth: 8,
+};
 
 export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
@@ -66,10 +95,7 @@ export function mulberry32(seed: number): () => number {
 }
 
 export function createSyntheticStack(input: SyntheticOptions): SyntheticStack {
-  const o: Required<SyntheticOptions> = {
-    seed: 1, depthLayers: 4, maxBlur: 1.5, breathing: 0.02, maxShift: 3, maxRotationDeg: 0.3, flicker: 0.03,
-    whiteBalance: 0.02, noise: 0.003, channels: 3, bitDepth: 8, ...input,
-  };
+  const o: Required<SyntheticOptions> = { ...DEFAULTS, ...input };
   const { width: W, height: H, frames: N, channels: C } = o;
   const rand = mulberry32(o.seed);
   // The scene extends beyond the frame so transformed frames never sample outside it.
@@ -98,8 +124,8 @@ export function createSyntheticStack(input: SyntheticOptions): SyntheticStack {
     gains.push([wb(), wb(), wb()]);
   }
 
-  // Ground truth in reference geometry: sharp layered composite, and the depth of the front surface.
-  const sharpScene = composite(surfaces, SW, SH, C, () => 0);
+  // Ground truth in reference geometry: every surface at lens blur, and the depth of the front surface.
+  const sharpScene = composite(surfaces, SW, SH, C, () => o.lensBlur);
   const allInFocus = new Float32Array(W * H * C);
   const depth = new Float32Array(W * H);
   for (let y = 0; y < H; y++) {
@@ -113,18 +139,13 @@ export function createSyntheticStack(input: SyntheticOptions): SyntheticStack {
   }
 
   const renderFrame = (k: number): Float32Array => {
-    const blurred = composite(surfaces, SW, SH, C, (d) => o.maxBlur * Math.abs(k - d));
+    const blurred = composite(surfaces, SW, SH, C, (d) => Math.hypot(o.lensBlur, o.maxBlur * (k - d)));
     const inv = invertAffine(transforms[k]!);
     const out = new Float32Array(W * H * C);
-    for (let y = 0; y < H; y++) {
-      for (let x = 0; x < W; x++) {
-        const u = inv[0] * x + inv[1] * y + inv[2] + margin;
-        const v = inv[3] * x + inv[4] * y + inv[5] + margin;
-        for (let c = 0; c < C; c++) {
-          const g = C === 1 ? gains[k]![1]! : gains[k]![c]!;
-          out[(y * W + x) * C + c] = Math.min(1, Math.max(0, bilinear(blurred[c]!, SW, SH, u, v) * g));
-        }
-      }
+    const g = gains[k]!;
+    for (let c = 0; c < C; c++) {
+      const gain = C === 1 ? g[1] : g[c]!;
+      warpBicubic(blurred[c]!, SW, SH, inv, margin, out, W, H, C, c, gain);
     }
     return out;
   };
@@ -144,15 +165,18 @@ export function createSyntheticStack(input: SyntheticOptions): SyntheticStack {
   return { options: o, width: W, height: H, frames: N, channels: C, reference, allInFocus, depth, transforms, gains, renderFrame, quantizeFrame };
 }
 
-/** Far to near: a background at the far end, a wide strip, mid blobs and small near objects. */
+/** Far to near: a background at the far end, a wide strip, blob layers, then hairs in front. */
 function makeSurfaces(o: Required<SyntheticOptions>, SW: number, SH: number, rand: () => number): Surface[] {
   const n = Math.max(2, o.depthLayers);
   const surfaces: Surface[] = [];
   for (let i = 0; i < n; i++) {
     const depth = (o.frames - 1) * (1 - i / (n - 1)) * 0.9 + (o.frames - 1) * 0.05;
-    const colour = Array.from({ length: o.channels }, (_, c) => texture(SW, SH, rand, 0.25 + 0.15 * c));
     const tint = [0.6 + 0.4 * rand(), 0.6 + 0.4 * rand(), 0.6 + 0.4 * rand()];
-    colour.forEach((p, c) => p.forEach((v, j) => (p[j] = v * tint[c]!)));
+    const colour = Array.from({ length: o.channels }, (_, c) => texture(SW, SH, rand, 0.25 + 0.15 * c, 1 - o.flatness));
+    if (o.marks > 0) printMarks(colour, SW, SH, rand, o.marks);
+    colour.forEach((p, c) => {
+      for (let j = 0; j < p.length; j++) p[j] = Math.min(1, Math.max(0, p[j]!)) * tint[c]!;
+    });
     const alpha = new Float32Array(SW * SH);
     if (i === 0) alpha.fill(1);
     else {
@@ -175,73 +199,157 @@ function makeSurfaces(o: Required<SyntheticOptions>, SW: number, SH: number, ran
         }
       }
     }
-    surfaces.push({ depth, colour, alpha });
+    surfaces.push(premultiply(depth, colour, alpha, i === 0));
+  }
+  // Hairs: a few layers between the nearest textured surface and the middle of the stack, a few fibres each.
+  const hairLayers = Math.min(o.hairs, 4);
+  for (let l = 0; l < hairLayers; l++) {
+    const depth = (o.frames - 1) * (0.05 + (0.45 * (l + 0.5)) / hairLayers);
+    const alpha = new Float32Array(SW * SH);
+    const count = Math.floor(o.hairs / hairLayers) + (l < o.hairs % hairLayers ? 1 : 0);
+    for (let h = 0; h < count; h++) drawHair(alpha, SW, SH, rand);
+    const shade = 0.85 + 0.15 * rand();
+    const colour = Array.from({ length: o.channels }, (_, c) => new Float32Array(SW * SH).fill(shade * (c === 2 ? 0.9 : 1)));
+    surfaces.push(premultiply(depth, colour, alpha, false));
   }
   return surfaces;
 }
 
-/** Multi-scale value noise plus fine random dots: detail at every scale so defocus is measurable. */
-function texture(SW: number, SH: number, rand: () => number, base: number): Float32Array {
+function premultiply(depth: number, colour: Float32Array[], alpha: Float32Array, opaque: boolean): Surface {
+  const premultiplied = colour.map((p) => {
+    const out = new Float32Array(p.length);
+    for (let j = 0; j < p.length; j++) out[j] = p[j]! * alpha[j]!;
+    return out;
+  });
+  return { depth, premultiplied, alpha, opaque };
+}
+
+/**
+ * Multi-scale value noise plus fine random dots: detail at every scale so defocus is measurable. `detail`
+ * scales the noise (0: a flat colour with a faint large-scale shading).
+ */
+function texture(SW: number, SH: number, rand: () => number, base: number, detail: number): Float32Array {
   const out = new Float32Array(SW * SH).fill(base);
   for (const [cell, amp] of [[32, 0.25], [8, 0.2], [3, 0.15], [1.5, 0.12]] as const) {
     const gw = Math.ceil(SW / cell) + 2, gh = Math.ceil(SH / cell) + 2;
     const grid = Float32Array.from({ length: gw * gh }, () => rand() - 0.5);
-    for (let y = 0; y < SH; y++) for (let x = 0; x < SW; x++) out[y * SW + x]! += amp * bilinear(grid, gw, gh, x / cell, y / cell);
+    const a = cell === 32 ? amp * Math.max(detail, 0.15) : amp * detail;
+    if (a === 0) continue;
+    addBilinear(out, SW, SH, grid, gw, 1 / cell, a);
   }
-  for (let i = 0; i < out.length; i++) out[i] = Math.min(1, Math.max(0, out[i]!));
   return out;
+}
+
+/** out += amp * (grid sampled bilinearly at (x, y) * step): the inner loop of value noise. */
+function addBilinear(out: Float32Array, SW: number, SH: number, grid: Float32Array, gw: number, step: number, amp: number): void {
+  for (let y = 0; y < SH; y++) {
+    const gy = y * step, y0 = Math.floor(gy), fy = gy - y0;
+    const r0 = y0 * gw, r1 = r0 + gw;
+    for (let x = 0; x < SW; x++) {
+      const gx = x * step, x0 = Math.floor(gx), fx = gx - x0;
+      const top = grid[r0 + x0]! + (grid[r0 + x0 + 1]! - grid[r0 + x0]!) * fx;
+      const bottom = grid[r1 + x0]! + (grid[r1 + x0 + 1]! - grid[r1 + x0]!) * fx;
+      out[y * SW + x]! += amp * (top + (bottom - top) * fy);
+    }
+  }
+}
+
+/** Sharp-edged marks of one flat colour per mark: axis-aligned pads and thin diagonal tracks. */
+function printMarks(colour: Float32Array[], SW: number, SH: number, rand: () => number, count: number): void {
+  for (let m = 0; m < count; m++) {
+    const value = rand() < 0.5 ? 0.05 + 0.15 * rand() : 0.8 + 0.2 * rand();
+    const paint = (x: number, y: number, cover: number) => {
+      for (const p of colour) p[y * SW + x] = p[y * SW + x]! * (1 - cover) + value * cover;
+    };
+    if (rand() < 0.5) {
+      const w = 4 + rand() * SW * 0.05, h = 4 + rand() * SH * 0.05, x0 = rand() * (SW - w), y0 = rand() * (SH - h);
+      for (let y = Math.floor(y0); y < Math.ceil(y0 + h); y++) for (let x = Math.floor(x0); x < Math.ceil(x0 + w); x++) {
+        const cover = Math.min(1, x + 1 - x0, x0 + w - x) * Math.min(1, y + 1 - y0, y0 + h - y);
+        paint(x, y, Math.max(0, cover));
+      }
+    } else {
+      const x0 = rand() * SW, y0 = rand() * SH, angle = rand() * Math.PI, len = SW * (0.05 + 0.15 * rand()), half = 0.8 + 1.5 * rand();
+      const dx = Math.cos(angle), dy = Math.sin(angle);
+      const xs = [x0, x0 + dx * len], ys = [y0, y0 + dy * len];
+      for (let y = Math.max(0, Math.floor(Math.min(...ys) - half - 1)); y < Math.min(SH, Math.ceil(Math.max(...ys) + half + 1)); y++) {
+        for (let x = Math.max(0, Math.floor(Math.min(...xs) - half - 1)); x < Math.min(SW, Math.ceil(Math.max(...xs) + half + 1)); x++) {
+          const t = Math.min(len, Math.max(0, (x - x0) * dx + (y - y0) * dy));
+          const dist = Math.hypot(x - (x0 + t * dx), y - (y0 + t * dy));
+          if (dist < half + 0.5) paint(x, y, Math.min(1, half + 0.5 - dist));
+        }
+      }
+    }
+  }
+}
+
+/** A thin fibre: a smooth random curve across part of the scene, 0.7–1.8 px wide, antialiased coverage. */
+function drawHair(alpha: Float32Array, SW: number, SH: number, rand: () => number): void {
+  const half = 0.35 + 0.55 * rand();
+  const length = Math.min(SW, SH) * (0.4 + 0.6 * rand());
+  let x = rand() * SW, y = rand() * SH, heading = rand() * 2 * Math.PI;
+  const curl = (rand() * 2 - 1) * 3 / length;
+  const wobble = 0.5 * rand(), wobbleRate = (2 + 4 * rand()) / length;
+  for (let t = 0; t < length; t += 0.5) {
+    heading += curl * 0.5 + wobble * wobbleRate * Math.cos(t * wobbleRate * 2 * Math.PI) * 0.5;
+    x += Math.cos(heading) * 0.5;
+    y += Math.sin(heading) * 0.5;
+    for (let py = Math.max(0, Math.floor(y - half - 1)); py <= Math.min(SH - 1, Math.ceil(y + half + 1)); py++) {
+      for (let px = Math.max(0, Math.floor(x - half - 1)); px <= Math.min(SW - 1, Math.ceil(x + half + 1)); px++) {
+        const cover = Math.min(1, Math.max(0, half + 0.5 - Math.hypot(px - x, py - y)));
+        if (cover > alpha[py * SW + px]!) alpha[py * SW + px] = cover;
+      }
+    }
+  }
 }
 
 /** Layered compositing with per-surface blur: acc = G*(c·α) + (1 − G*α)·acc, far to near. */
 function composite(surfaces: Surface[], SW: number, SH: number, C: number, sigmaOf: (depth: number) => number): Float32Array[] {
   const acc = Array.from({ length: C }, () => new Float32Array(SW * SH));
+  const scratch = new Float32Array(SW * SH), coverage = new Float32Array(SW * SH), bc = new Float32Array(SW * SH);
   for (const s of surfaces) {
     const sigma = sigmaOf(s.depth);
-    const a = blur(s.alpha, SW, SH, sigma);
+    const a = s.opaque ? undefined : gaussianBlurPlane(s.alpha, SW, SH, sigma, coverage, scratch);
     for (let c = 0; c < C; c++) {
-      const premultiplied = s.colour[c]!.map((v, i) => v * s.alpha[i]!);
-      const bc = blur(premultiplied, SW, SH, sigma);
+      gaussianBlurPlane(s.premultiplied[c]!, SW, SH, sigma, bc, scratch);
       const t = acc[c]!;
-      for (let i = 0; i < t.length; i++) t[i] = bc[i]! + (1 - a[i]!) * t[i]!;
+      if (!a) t.set(bc);
+      else for (let i = 0; i < t.length; i++) t[i] = bc[i]! + (1 - a[i]!) * t[i]!;
     }
   }
   return acc;
 }
 
-/** Gaussian approximated by three box blurs (clamped edges). */
-function blur(src: Float32Array, w: number, h: number, sigma: number): Float32Array {
-  if (sigma < 0.3) return src.slice();
-  const r = Math.max(1, Math.round((Math.sqrt(4 * sigma * sigma + 1) - 1) / 2));
-  let a = src.slice();
-  let b = new Float32Array(src.length);
-  for (let pass = 0; pass < 3; pass++) {
-    boxLine(a, b, w, h, r, true);
-    boxLine(b, a, w, h, r, false);
-  }
-  return a;
-}
-
-function boxLine(src: Float32Array, dst: Float32Array, w: number, h: number, r: number, horizontal: boolean): void {
-  const n = horizontal ? w : h, lines = horizontal ? h : w, stride = horizontal ? 1 : w;
-  const norm = 1 / (2 * r + 1);
-  for (let l = 0; l < lines; l++) {
-    const base = horizontal ? l * w : l;
-    const at = (i: number) => src[base + Math.min(n - 1, Math.max(0, i)) * stride]!;
-    let sum = 0;
-    for (let k = -r; k <= r; k++) sum += at(k);
-    for (let i = 0; i < n; i++) {
-      dst[base + i * stride] = sum * norm;
-      sum += at(i + r + 1) - at(i - r);
+/**
+ * out[(y*W + x)*C + c] = clamp(gain * src(inv(x, y) + margin)) with Catmull-Rom bicubic interpolation, so
+ * resampling blurs no more at half-pixel phases than at whole ones.
+ */
+function warpBicubic(src: Float32Array, SW: number, SH: number, inv: Affine, margin: number, out: Float32Array,
+  W: number, H: number, C: number, c: number, gain: number): void {
+  const wx = new Float64Array(4), wy = new Float64Array(4);
+  const weights = (t: number, w: Float64Array) => {
+    const t2 = t * t, t3 = t2 * t;
+    w[0] = -0.5 * t3 + t2 - 0.5 * t;
+    w[1] = 1.5 * t3 - 2.5 * t2 + 1;
+    w[2] = -1.5 * t3 + 2 * t2 + 0.5 * t;
+    w[3] = 0.5 * t3 - 0.5 * t2;
+  };
+  for (let y = 0; y < H; y++) {
+    for (let x = 0; x < W; x++) {
+      const u = inv[0] * x + inv[1] * y + inv[2] + margin;
+      const v = inv[3] * x + inv[4] * y + inv[5] + margin;
+      const x0 = Math.floor(u), y0 = Math.floor(v);
+      weights(u - x0, wx);
+      weights(v - y0, wy);
+      let sum = 0;
+      for (let j = 0; j < 4; j++) {
+        const row = Math.min(SH - 1, Math.max(0, y0 - 1 + j)) * SW;
+        let line = 0;
+        for (let i = 0; i < 4; i++) line += wx[i]! * src[row + Math.min(SW - 1, Math.max(0, x0 - 1 + i))]!;
+        sum += wy[j]! * line;
+      }
+      out[(y * W + x) * C + c] = Math.min(1, Math.max(0, sum * gain));
     }
   }
-}
-
-function bilinear(p: Float32Array, w: number, h: number, x: number, y: number): number {
-  const x0 = Math.floor(x), y0 = Math.floor(y), fx = x - x0, fy = y - y0;
-  const cx = (i: number) => Math.min(w - 1, Math.max(0, i)), cy = (i: number) => Math.min(h - 1, Math.max(0, i));
-  const a = p[cy(y0) * w + cx(x0)]!, b = p[cy(y0) * w + cx(x0 + 1)]!;
-  const c = p[cy(y0 + 1) * w + cx(x0)]!, d = p[cy(y0 + 1) * w + cx(x0 + 1)]!;
-  return (a * (1 - fx) + b * fx) * (1 - fy) + (c * (1 - fx) + d * fx) * fy;
 }
 
 function invertAffine(m: Affine): Affine {
@@ -254,33 +362,6 @@ function invertAffine(m: Affine): Affine {
 function gaussian(rand: () => number): number {
   const u = Math.max(1e-12, rand()), v = rand();
   return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
-}
-
-/** Peak signal-to-noise ratio (peak 1) of chunky images, optionally over a region. */
-export function psnr(a: Float32Array, b: Float32Array, channels: number, width: number, region?: { left: number; top: number; width: number; height: number }): number {
-  const height = a.length / channels / width;
-  const r = region ?? { left: 0, top: 0, width, height };
-  let sum = 0, count = 0;
-  for (let y = r.top; y < r.top + r.height; y++) {
-    for (let x = r.left; x < r.left + r.width; x++) {
-      for (let c = 0; c < channels; c++) {
-        const i = (y * width + x) * channels + c;
-        sum += (a[i]! - b[i]!) ** 2;
-        count++;
-      }
-    }
-  }
-  return 10 * Math.log10(1 / Math.max(1e-12, sum / count));
-}
-
-/** A chunky image (reference geometry) cut to a rectangle, e.g. the ground truth to an output's crop. */
-export function cropChunky(image: Float32Array, width: number, channels: number, crop: { left: number; top: number; width: number; height: number }): Float32Array {
-  const out = new Float32Array(crop.width * crop.height * channels);
-  for (let y = 0; y < crop.height; y++) {
-    const start = ((crop.top + y) * width + crop.left) * channels;
-    out.set(image.subarray(start, start + crop.width * channels), y * crop.width * channels);
-  }
-  return out;
 }
 
 /** Writes the frames as frame_000.png … (16-bit PNG/TIFF when the stack is 16-bit). */

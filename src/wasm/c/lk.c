@@ -1,4 +1,5 @@
-/* Gauss-Newton normal equations for similarity + gain/bias alignment (see lkAccumulate in kernels.ts). */
+/* Gauss-Newton normal equations for similarity + gain/bias alignment with Cauchy weights (see lkAccumulate
+   in kernels.ts). */
 #include "kernels.h"
 
 static inline double sample(const float *s, int w, int h, double x, double y) {
@@ -13,8 +14,9 @@ static inline double sample(const float *s, int w, int h, double x, double y) {
 
 EXPORT(lk_accumulate)
 void lk_accumulate(const float *T, const float *I, const float *Ix, const float *Iy, int w, int h, int step, const double *params, double *out) {
-  double cx = params[0], cy = params[1], a = params[2], b = params[3], tx = params[4], ty = params[5], alpha = params[6], beta = params[7];
-  for (int i = 0; i < 29; i++) out[i] = 0;
+  double cx = params[0], cy = params[1], a = params[2], b = params[3], tx = params[4], ty = params[5];
+  double alpha = params[6], beta = params[7], robust = params[8];
+  for (int i = 0; i < 31; i++) out[i] = 0;
   double J[6];
   for (int y = 0; y < h; y += step) {
     for (int x = 0; x < w; x += step) {
@@ -25,6 +27,7 @@ void lk_accumulate(const float *T, const float *I, const float *Ix, const float 
       double iv = sample(I, w, h, xp, yp), ix = sample(Ix, w, h, xp, yp), iy = sample(Iy, w, h, xp, yp);
       double tv = T[(long)y * w + x];
       double r = iv - alpha * tv - beta;
+      double wt = robust > 0 ? 1 / (1 + r * r / robust) : 1;
       J[0] = ix * u + iy * v;
       J[1] = -ix * v + iy * u;
       J[2] = ix;
@@ -33,10 +36,12 @@ void lk_accumulate(const float *T, const float *I, const float *Ix, const float 
       J[5] = -1;
       int k = 0;
       for (int i = 0; i < 6; i++)
-        for (int j = i; j < 6; j++) out[k++] += J[i] * J[j];
-      for (int i = 0; i < 6; i++) out[21 + i] += J[i] * r;
-      out[27] += r * r;
+        for (int j = i; j < 6; j++) out[k++] += wt * J[i] * J[j];
+      for (int i = 0; i < 6; i++) out[21 + i] += wt * J[i] * r;
+      out[27] += wt * r * r;
       out[28] += 1;
+      out[29] += wt;
+      out[30] += r * r;
     }
   }
 }

@@ -2,15 +2,15 @@ import type { Arena } from '../arena.js';
 import type { Kernels } from '../kernels.js';
 import { sampleBilinear } from './sampling.js';
 
-/** Twin of c/lk.c: one Gauss-Newton step's normal equations for similarity + gain/bias alignment. */
+/** Twin of c/lk.c: one Gauss-Newton step's normal equations for similarity + gain/bias alignment, Cauchy-weighted. */
 export function lkKernels(arena: Arena): Pick<Kernels, 'lkAccumulate'> {
   const f32 = arena.f32.bind(arena);
   return {
     lkAccumulate(T, I, Ix, Iy, w, h, step, params, out) {
       const t = f32(T, w * h), im = f32(I, w * h), gx = f32(Ix, w * h), gy = f32(Iy, w * h);
-      const p = arena.f64(params, 8);
-      const [cx, cy, a, b, tx, ty, alpha, beta] = [p[0]!, p[1]!, p[2]!, p[3]!, p[4]!, p[5]!, p[6]!, p[7]!];
-      const o = arena.f64(out, 29);
+      const p = arena.f64(params, 9);
+      const [cx, cy, a, b, tx, ty, alpha, beta, robust] = [p[0]!, p[1]!, p[2]!, p[3]!, p[4]!, p[5]!, p[6]!, p[7]!, p[8]!];
+      const o = arena.f64(out, 31);
       o.fill(0);
       const J = new Float64Array(6);
       for (let y = 0; y < h; y += step) {
@@ -24,6 +24,7 @@ export function lkKernels(arena: Arena): Pick<Kernels, 'lkAccumulate'> {
           const iy = sampleBilinear(gy, w, h, xp, yp);
           const tv = t[y * w + x]!;
           const r = iv - alpha * tv - beta;
+          const wt = robust > 0 ? 1 / (1 + (r * r) / robust) : 1;
           J[0] = ix * u + iy * v;
           J[1] = -ix * v + iy * u;
           J[2] = ix;
@@ -31,10 +32,12 @@ export function lkKernels(arena: Arena): Pick<Kernels, 'lkAccumulate'> {
           J[4] = -tv;
           J[5] = -1;
           let k = 0;
-          for (let i = 0; i < 6; i++) for (let j = i; j < 6; j++) o[k++] += J[i]! * J[j]!;
-          for (let i = 0; i < 6; i++) o[21 + i] += J[i]! * r;
-          o[27] += r * r;
+          for (let i = 0; i < 6; i++) for (let j = i; j < 6; j++) o[k++] += wt * J[i]! * J[j]!;
+          for (let i = 0; i < 6; i++) o[21 + i] += wt * J[i]! * r;
+          o[27] += wt * r * r;
           o[28] += 1;
+          o[29] += wt;
+          o[30] += r * r;
         }
       }
     },
