@@ -26,11 +26,9 @@ interface WarpState {
 }
 
 /** The blur-matched refinement runs at the coarsest pyramid level whose long side is at least this. */
-const MATCH_SIDE = Number(process.env.MATCH_SIDE ?? 480);
+const MATCH_SIDE = 480;
 /** Blur-matched rounds: each re-warps, re-matches focus and re-estimates. */
-const MATCH_ROUNDS = Number(process.env.MATCH_ROUNDS ?? 3);
-/** Cauchy weight scale, in units of the weighted RMS residual of the previous iteration. */
-const ROBUST_SCALE = Number(process.env.ROBUST_SCALE ?? 1);
+const MATCH_ROUNDS = 3;
 
 /**
  * Registers `image` to `template` (Gaussian pyramids of luminance, finest first; level l pixel x sits at
@@ -92,11 +90,10 @@ function iterate(k: Kernels, T: Plane, I: Plane, centre: [number, number], s: nu
       state.ty += delta[3]! * s;
       state.alpha += delta[4]!;
       state.beta += delta[5]!;
-      // Cauchy weights from the next iteration on discount pixels the model cannot explain (occlusion edges
-      // whose blur spreads differently, a moved subject).
-      robust = ROBUST_SCALE ** 2 * (sums[27]! / Math.max(1e-12, sums[29]!));
+      // Cauchy weights from the next iteration on, at the scale of the weighted RMS residual, discount pixels
+      // the model cannot explain (occlusion edges whose blur spreads differently, a moved subject).
+      robust = sums[27]! / Math.max(1e-12, sums[29]!);
       const moved = Math.hypot(delta[2]!, delta[3]!) + (Math.abs(delta[0]!) + Math.abs(delta[1]!)) * Math.max(w, h);
-      if (process.env.ITERS) console.log("iter", w, iter, moved.toFixed(4));
       if (moved < 0.01) return { residual, converged: true };
     }
     return { residual, converged: false };

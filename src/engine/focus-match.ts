@@ -3,7 +3,7 @@ import type { Kernels } from '../wasm/kernels.js';
 import { gaussianBlur } from './filters.js';
 
 /** Blur sigmas (pixels of the planes matched) tried on either frame: a ladder in steps of sqrt(2). */
-const SIGMAS = (process.env.SIGMAS ?? '0.5,0.7,1,1.4,2,2.8,4,5.6').split(',').map(Number);
+const SIGMAS = [0.5, 0.7, 1, 1.4, 2, 2.8, 4, 5.6];
 /** Radius of the box over which the two frames' agreement is judged. */
 const WINDOW = 7;
 
@@ -36,7 +36,6 @@ export function matchFocus(k: Kernels, T: Plane, I: Plane, gain: number, bias: n
     const agreement = (t: Plane, i: Plane) => {
       k.scaleOffset(t.ptr, score.ptr, n, gain, bias);
       k.addScaled(score.ptr, i.ptr, n, -1);
-      if (process.env.DIFF_BLUR) gaussianBlur(k, score, score, tmp, Number(process.env.DIFF_BLUR));
       k.absolute(score.ptr, score.ptr, n);
       k.boxBlur(score.ptr, score.ptr, tmp.ptr, w, h, WINDOW);
       k.scaleOffset(score.ptr, score.ptr, n, -1, 0);
