@@ -157,8 +157,11 @@ export class FileFrameSource implements FrameSource {
   async read(frame: number, request: ReadRequest = {}): Promise<PixelBlock> {
     const { width, height } = this.info;
     if (request.targetWidth !== undefined && !request.rect) {
+      // Downscaled from the frame's spool, so each file is decoded once (alignment reads every frame first,
+      // and the spool's read-ahead decodes the next frame while this one is registered).
       const size = scaledReadSize(width, height, request.targetWidth);
-      return this.decode(frame, (img) => img.resize(size.width, size.height, { fit: 'fill', kernel: 'cubic' }));
+      const spool = await this.spool(frame);
+      return this.decodeSpool(spool.path, (img) => img.resize(size.width, size.height, { fit: 'fill', kernel: 'cubic' }));
     }
     const rect = request.rect ?? { left: 0, top: 0, width, height };
     const spool = await this.spool(frame);
@@ -208,10 +211,10 @@ export class FileFrameSource implements FrameSource {
     return (await this.spool(frame)).path;
   }
 
-  private async decode(frame: number, shape: (img: Sharp) => Sharp): Promise<PixelBlock> {
+  /** A frame's spool (already in the stack's colour space and depth) reshaped by libvips, as raw samples. */
+  private async decodeSpool(path: string, shape: (img: Sharp) => Sharp): Promise<PixelBlock> {
     const { channels, bitDepth } = this.info;
-    const { data, info } = await this.decodeWith(frame, (img) => shape(img).raw({ depth: bitDepth === 16 ? 'ushort' : 'uchar' }).toBuffer({ resolveWithObject: true }));
-    if (info.channels !== channels) throw new InputError(`${this.files[frame]!.path}: decoded ${info.channels} channels, expected ${channels}; the file may be corrupt.`);
+    const { data, info } = await shape(sharp(path)).raw({ depth: bitDepth === 16 ? 'ushort' : 'uchar' }).toBuffer({ resolveWithObject: true });
     const samples = bitDepth === 16 ? new Uint16Array(data.buffer, data.byteOffset, data.byteLength / 2) : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
     return { width: info.width, height: info.height, channels, data: samples, maxValue: this.maxValue };
   }
