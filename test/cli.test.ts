@@ -44,7 +44,7 @@ describe('planewise stack, end to end on the bundled real stack (focusstack-pcb7
     expect(psd.height).toBe(crop.height);
     expect(psd.children).toHaveLength(8);
     const layers = psd.children!;
-    expect(layers.map((l) => l.name)).toEqual(['pcb_001', 'pcb_002', 'pcb_003', 'pcb_004', 'pcb_005', 'pcb_006', 'pcb_007', 'Planewise composite (pyramid)']);
+    expect(layers.map((l) => l.name)).toEqual(['pcb_001', 'pcb_002', 'pcb_003', 'pcb_004', 'pcb_005', 'pcb_006', 'pcb_007', 'Planewise composite (hybrid)']);
     layers.slice(0, 7).forEach((l) => {
       expect(l.mask?.imageData?.width).toBe(crop.width);
       expect(l.mask?.imageData?.height).toBe(crop.height);
@@ -87,7 +87,7 @@ describe('planewise stack, end to end on the bundled real stack (focusstack-pcb7
     const r = planewise(['stack', sample, '--out', out, '--slab-size', '4', '--slab-overlap', '1']);
     expect(r.code).toBe(0);
     const psd = readPsd(await readFile(out), { skipThumbnail: true, skipLayerImageData: true, skipCompositeImageData: true });
-    expect(psd.children!.map((l) => [l.name, Boolean(l.hidden)]).slice(7)).toEqual([['Slab pcb_001–pcb_004', true], ['Slab pcb_004–pcb_007', true], ['Planewise composite (pyramid)', false]]);
+    expect(psd.children!.map((l) => [l.name, Boolean(l.hidden)]).slice(7)).toEqual([['Slab pcb_001–pcb_004', true], ['Slab pcb_004–pcb_007', true], ['Planewise composite (hybrid)', false]]);
     expect(planewise(['stack', sample, '--out', out, '--slab-size', '1']).code).toBe(2);
   }, 120_000);
 

@@ -57,7 +57,7 @@ export interface StackSettings {
 
 export const STACK_OPTIONS = {
   mode: {
-    type: 'choice', flag: 'mode', label: 'Method', expert: false, default: 'pyramid',
+    type: 'choice', flag: 'mode', label: 'Method', expert: false, default: 'hybrid',
     help: 'How the frames are fused.',
     choices: [
       { value: 'pyramid', label: 'Pyramid (most detail)', help: 'Keeps the most fine detail, even where no single frame is sharp, on the depth map\'s tones. Picks up more noise in flat areas.' },

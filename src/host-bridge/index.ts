@@ -17,7 +17,7 @@ export {
   type StackSettings, type OptionName, type OptionSpec, type ChoiceSpec, type NumberSpec, type AlignmentModel, type LayerOutput,
 } from '../engine/options.js';
 export type { Kernels, KernelKind } from '../wasm/kernels.js';
-export { LAYER_NAMES } from './layer-names.js';
+export { LAYER_NAMES, MODE_NAMES } from './layer-names.js';
 
 export class InputError extends Error {
   constructor(message: string) {

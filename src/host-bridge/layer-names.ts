@@ -4,7 +4,7 @@ import type { FusionMode } from '../engine/options.js';
  * The names Planewise gives the layers it writes, the same in Photoshop and in PSD files, so a retoucher (and
  * the retouch helpers that look layers up) meet the same words everywhere.
  */
-const MODE_NAMES: Record<FusionMode, string> = { hybrid: 'hybrid', pyramid: 'pyramid', depthmap: 'depth map' };
+export const MODE_NAMES: Record<FusionMode, string> = { hybrid: 'hybrid', pyramid: 'pyramid', depthmap: 'depth map' };
 
 export const LAYER_NAMES = {
   composite: (mode: FusionMode) => `Planewise composite (${MODE_NAMES[mode]})`,

@@ -1,4 +1,4 @@
-import { formatSeconds, type StackResult } from '../host-bridge/photoshop/index.js';
+import { formatSeconds, MODE_NAMES, type StackResult } from '../host-bridge/photoshop/index.js';
 import { Button } from './spectrum.js';
 
 /**
@@ -17,7 +17,7 @@ export function ResultSummary(props: {
   return (
     <section className="summary" data-testid="summary">
       <sp-body>
-        Stacked {result.frames.length} frames ({result.mode === 'pyramid' ? 'pyramid' : 'depth map'}) in {formatSeconds(result.seconds.total)};
+        Stacked {result.frames.length} frames ({MODE_NAMES[result.mode]}) in {formatSeconds(result.seconds.total)};
         output {result.crop.width} × {result.crop.height}.
       </sp-body>
       <div className="residuals column">
