@@ -3,7 +3,7 @@ import type { Kernels } from '../wasm/kernels.js';
 import { gaussianBlur } from './filters.js';
 
 /** Blur sigmas (pixels of the planes matched) tried on either frame: a ladder in steps of sqrt(2). */
-const SIGMAS = [0.5, 0.7, 1, 1.4, 2, 2.8, 4, 5.6];
+const SIGMAS = [0.5, 0.7, 1, 1.4, 2, 2.8, 4, 5.6, 8, 11.3];
 /** Radius of the box over which the two frames' agreement is judged. */
 const WINDOW = 7;
 

@@ -43,7 +43,7 @@ export class PhotoshopHost implements StackHost {
       const source = await LayerFrameSource.open(this.ps, stack, frames);
       return stackFrames(source, new LayerSink(this.ps, stack, frames, this.outputs), this.kernels, {
         ...settings,
-        // Without a depth layer nothing reads the depth map: a composite-only pyramid run then skips the focus measure.
+        // Without a depth layer nothing reads the depth map, so none is made.
         depthMap: this.outputs.depthLayer,
         cancel: { get cancelled() { return ctx.isCancelled || aborted(); } },
         onProgress: (event) => {
