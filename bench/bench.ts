@@ -5,6 +5,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { FUSION_MODES } from '../src/engine/options.js';
 import { packageRoot } from '../src/host-bridge/files/index.js';
 import { loadNodeKernels } from '../src/host-bridge/files/node-kernels.js';
 import type { KernelKind } from '../src/wasm/kernels.js';
@@ -36,7 +37,7 @@ const runner = fileURLToPath(new URL('./run-one.js', import.meta.url));
 
 const rows: Row[] = [];
 for (const set of sets) {
-  for (const mode of ['pyramid', 'depthmap'] as const) {
+  for (const mode of FUSION_MODES) {
     const out = mkdtempSync(join(tmpdir(), 'planewise-bench-'));
     const t0 = process.hrtime.bigint();
     const child = spawnSync(process.execPath, [runner, set, out, mode, 'wasm-simd'], { encoding: 'utf8' });

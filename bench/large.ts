@@ -1,7 +1,7 @@
 // `npm run bench -- --large`: whole CLI runs on a 24 MP x 20 stack, measured from outside (wall, CPU, peak RSS,
 // peak temporary disk) and compared with the peers' figures. See bench/PROFILE.md for where the time goes.
 //
-// Options (after `--large`): --repeat <n> (runs per configuration, default 1), --mode pyramid|depthmap,
+// Options (after `--large`): --repeat <n> (runs per configuration, default 1), --mode <modes, comma-separated; default all>,
 // --outputs composite|psd (default both), --threads <n> (the N of the 1-vs-N comparison; default all cores),
 // --enfuse (also run the enfuse recipe of ../shared/docs/peer-figures.md: ~450 s here), --keep (keep outputs).
 import { spawn, spawnSync } from 'node:child_process';
@@ -10,6 +10,7 @@ import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
+import { FUSION_MODES, type FusionMode } from '../src/engine/options.js';
 import { packageRoot } from '../src/host-bridge/files/index.js';
 import { printTable, type Row } from './table.js';
 
@@ -130,7 +131,7 @@ function allocatedBytes(dir: string, what: 'blocks' | 'size' = 'blocks'): number
   return total;
 }
 
-interface Config { label: string; mode: 'pyramid' | 'depthmap'; outputs: 'composite' | 'psd'; threads?: number }
+interface Config { label: string; mode: FusionMode; outputs: 'composite' | 'psd'; threads?: number }
 
 function cliArgs(stack: string, c: Config): string[] {
   const outputs = c.outputs === 'psd' ? ['--out', 'out/stack.psd', '--composite', 'out/composite.tif'] : ['--composite', 'out/composite.tif'];
@@ -157,7 +158,7 @@ export async function runLargeBench(argv: string[]): Promise<void> {
   const threadsFlag = help.includes('--threads');
   const many = Number(values.threads ?? availableParallelism());
   const threadCounts: (number | undefined)[] = threadsFlag ? [...new Set([1, many])] : [undefined];
-  const modes = (values.mode ? [values.mode] : ['pyramid', 'depthmap']) as Config['mode'][];
+  const modes = (values.mode ? values.mode.split(',') : FUSION_MODES) as Config['mode'][];
   const outputSets = (values.outputs ? [values.outputs] : ['composite', 'psd']) as Config['outputs'][];
   const configs: Config[] = modes.flatMap((mode) => outputSets.flatMap((outputs) => threadCounts.map((threads) => ({
     label: `${mode}, ${outputs === 'psd' ? 'PSD + composite' : 'composite only'}${threads ? `, ${threads} thread${threads > 1 ? 's' : ''}` : ''}`,

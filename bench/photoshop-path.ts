@@ -57,9 +57,9 @@ interface RunConfig {
 }
 
 const RUNS: Record<string, Omit<RunConfig, 'frames'>> = {
-  'none': { label: '24 MP x 20, pyramid, layers none', stack: 'large', mode: 'pyramid', layers: 'none' },
-  'slabs': { label: '24 MP x 20, pyramid, layers slabs', stack: 'large', mode: 'pyramid', layers: 'slabs' },
-  'frames': { label: '24 MP x 20, pyramid, layers frames', stack: 'large', mode: 'pyramid', layers: 'frames' },
+  'none': { label: '24 MP x 20, hybrid, layers none', stack: 'large', mode: 'hybrid', layers: 'none' },
+  'slabs': { label: '24 MP x 20, hybrid, layers slabs', stack: 'large', mode: 'hybrid', layers: 'slabs' },
+  'frames': { label: '24 MP x 20, hybrid, layers frames', stack: 'large', mode: 'hybrid', layers: 'frames' },
   'depthmap-none': { label: '24 MP x 20, depth map, layers none', stack: 'large', mode: 'depthmap', layers: 'none' },
   'deep-slabs': { label: '6 MP x 60, depth map, layers slabs', stack: 'deep', mode: 'depthmap', layers: 'slabs' },
   'deep-frames': { label: '6 MP x 60, depth map, layers frames', stack: 'deep', mode: 'depthmap', layers: 'frames' },
@@ -198,11 +198,11 @@ export async function runPhotoshopBench(argv: string[]): Promise<void> {
 
 /** The CLI on the same stack, the same budget and one thread, composite only: the engine with file I/O. */
 async function cliReference(stackDir: string, work: string): Promise<Row> {
-  const run = 'reference: CLI, 24 MP x 20, pyramid, composite TIFF, 1 thread, --memory 192';
+  const run = 'reference: CLI, 24 MP x 20, hybrid, composite TIFF, 1 thread, --memory 192';
   rmSync(work, { recursive: true, force: true });
   const load = loadavg()[0]!.toFixed(2);
   try {
-    const cost = await measure([process.execPath, join(root, 'bin', 'planewise.js'), 'stack', stackDir, '--mode', 'pyramid', '--composite', 'out/composite.tif',
+    const cost = await measure([process.execPath, join(root, 'bin', 'planewise.js'), 'stack', stackDir, '--mode', 'hybrid', '--composite', 'out/composite.tif',
       '--json', '--threads', '1', '--memory', '192'], work);
     console.log(`  ${run}: ${cost.wall.toFixed(1)} s wall, ${cost.cpu.toFixed(1)} s CPU, ${cost.maxRssMiB.toFixed(0)} MiB peak RSS (load ${load})`);
     if (cost.json?.profile) printTable(`Engine profile: ${run}`, Object.entries(cost.json.profile).sort((a, b) => b[1] - a[1]).map(([stage, s]) => ({ stage, s: s.toFixed(1) })));

@@ -66,7 +66,9 @@ describe('pipeline on a synthetic stack with ground truth', async () => {
       const result = await stackFrames(s, new MemorySink(), k, { mode: 'pyramid' });
       peaks.push(result.arenaPeakBytes);
     }
-    expect(peaks[1]!).toBeLessThanOrEqual(peaks[0]! * 1.02);
+    // Three times the frames; held frames would triple it. A few percent come and go with each pair's
+    // registration cut, which depends on how far the warp moves the frame.
+    expect(peaks[1]!).toBeLessThanOrEqual(peaks[0]! * 1.1);
   });
 
   it('cancels between frames and tells the sink to clean up', async () => {

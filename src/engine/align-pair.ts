@@ -50,7 +50,9 @@ export function registerPair(k: Kernels, template: Plane[], image: Plane[], mode
   const state: WarpState = { a: 0, b: 0, tx: 0, ty: 0, alpha: 1, beta: 0 };
   const centre = (s: number): [number, number] => [(finest.width - 1) / 2 / s, (finest.height - 1) / 2 / s];
   let fit = { residual: 0, converged: false };
-  for (let level = levels - 1; level >= matchLevel; level--) {
+  // Down to the level above the match level: the blur-matched rounds take over there (unmatched, that level
+  // would only pull the estimate toward the focus bias the rounds then remove).
+  for (let level = levels - 1; level >= Math.min(levels - 1, matchLevel + 1); level--) {
     fit = iterate(k, template[level]!, image[level]!, centre(2 ** level), 2 ** level, state, model);
   }
   if (fit.converged) {
