@@ -57,7 +57,7 @@ export function registerPair(k: Kernels, template: Plane[], image: Plane[], mode
   }
   if (fit.converged) {
     for (let round = 0; round < MATCH_ROUNDS; round++) {
-      fit = refineMatched(k, template[matchLevel]!, image[matchLevel]!, centre(2 ** matchLevel), 2 ** matchLevel, state, model) ?? fit;
+      fit = refineMatched(k, template[matchLevel]!, image[matchLevel]!, centre(2 ** matchLevel), 2 ** matchLevel, state, model, round < MATCH_ROUNDS - 1) ?? fit;
     }
   }
   const [cx, cy] = centre(1);
@@ -66,16 +66,17 @@ export function registerPair(k: Kernels, template: Plane[], image: Plane[], mode
 
 /**
  * Gauss-Newton iterations on one pair of planes whose pixels are `s` finest-level pixels, updating `state`
- * (translations in finest-level pixels); `centre` is the warp's centre in these planes' pixels.
+ * (translations in finest-level pixels); `centre` is the warp's centre in these planes' pixels. `coarse`
+ * samples every other pixel each way: enough for a round whose result the next round refines.
  */
-function iterate(k: Kernels, T: Plane, I: Plane, centre: [number, number], s: number, state: WarpState, model: PairModel): { residual: number; converged: boolean } {
+function iterate(k: Kernels, T: Plane, I: Plane, centre: [number, number], s: number, state: WarpState, model: PairModel, coarse = false): { residual: number; converged: boolean } {
   const arena = k.arena;
   return arena.scoped(() => {
     const { width: w, height: h } = T;
     const ix = arena.plane(w, h), iy = arena.plane(w, h);
     k.gradient(I.ptr, ix.ptr, iy.ptr, w, h);
     const params = arena.alloc(9 * 8), out = arena.alloc(31 * 8);
-    const step = w * h > 250_000 ? 2 : 1;
+    const step = coarse || w * h > 250_000 ? 2 : 1;
     let robust = 0, residual = 0;
     for (let iter = 0; iter < 40; iter++) {
       arena.f64(params, 9).set([centre[0], centre[1], state.a, state.b, state.tx / s, state.ty / s, state.alpha, state.beta, robust]);
@@ -107,7 +108,7 @@ function iterate(k: Kernels, T: Plane, I: Plane, centre: [number, number], s: nu
  * far (bicubic, over the rectangle where the warp stays inside the image), focus is matched, and the
  * remaining warp is estimated and composed into `state`. Undefined (state unchanged) when it cannot.
  */
-function refineMatched(k: Kernels, T: Plane, I: Plane, centre: [number, number], s: number, state: WarpState, model: PairModel): { residual: number; converged: boolean } | undefined {
+function refineMatched(k: Kernels, T: Plane, I: Plane, centre: [number, number], s: number, state: WarpState, model: PairModel, coarse: boolean): { residual: number; converged: boolean } | undefined {
   const arena = k.arena;
   return arena.scoped(() => {
     const { width: w, height: h } = T;
@@ -123,7 +124,7 @@ function refineMatched(k: Kernels, T: Plane, I: Plane, centre: [number, number],
     const matched = matchFocus(k, cutT, warpedI, state.alpha, state.beta);
     const local: WarpState = { a: 0, b: 0, tx: 0, ty: 0, alpha: state.alpha, beta: state.beta };
     const localCentre: [number, number] = [(cw - 1) / 2, (ch - 1) / 2];
-    const fit = iterate(k, matched.T, matched.I, localCentre, 1, local, model);
+    const fit = iterate(k, matched.T, matched.I, localCentre, 1, local, model, coarse);
     if (!fit.converged) return undefined;
     // total = warp ∘ shift(left, top) ∘ local ∘ shift(-left, -top), expressed about `centre` again.
     const total = compose(toImage, compose(similarity(...localCentre, local.a, local.b, local.tx, local.ty), [1, 0, -left, 0, 1, -top]));
