@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { gaussianBlur } from '../src/engine/filters.js';
+import { matchFocus } from '../src/engine/focus-match.js';
 import { stackFrames } from '../src/engine/pipeline.js';
 import type { ResultSink, StackInfo } from '../src/engine/types.js';
 import { loadNodeKernels } from '../src/host-bridge/files/node-kernels.js';
 import { MemoryFrameSource } from './helpers/memory-host.js';
-import { createSyntheticStack } from './synthetic/generator.js';
+import { createSyntheticStack, mulberry32 } from './synthetic/generator.js';
 import { alignmentSummary } from './synthetic/metrics.js';
 import { sceneOptions, type SceneName } from './synthetic/scenes.js';
 
@@ -38,5 +40,33 @@ describe('alignment does not drift along long stacks', () => {
     // Measured 0.080 / 0.307; chained links without blur matching: 0.090 / 0.321.
     expect(mean).toBeLessThan(0.1);
     expect(max).toBeLessThan(0.31);
+  });
+});
+
+describe('focus matching', () => {
+  it('blurs whichever frame is sharper, region by region, until the two agree', async () => {
+    const k = await loadNodeKernels();
+    const w = 96, h = 64, rand = mulberry32(3);
+    const sharp = k.arena.plane(w, h), blurred = k.arena.plane(w, h), tmp = k.arena.plane(w, h);
+    k.arena.planeData(sharp).forEach((_, i, a) => (a[i] = rand()));
+    gaussianBlur(k, sharp, blurred, tmp, 2);
+    // Left half: the template is the sharp one; right half: the image is.
+    const T = k.arena.plane(w, h), I = k.arena.plane(w, h);
+    const [t, im, s, b] = [T, I, sharp, blurred].map((p) => k.arena.planeData(p));
+    for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
+      const i = y * w + x;
+      t![i] = x < w / 2 ? s![i]! : b![i]!;
+      im![i] = x < w / 2 ? b![i]! : s![i]!;
+    }
+    const meanDifference = (a: Float32Array, c: Float32Array) => {
+      let sum = 0, count = 0;
+      // Away from the seam and the borders, where the box straddles both cases.
+      for (let y = 12; y < h - 12; y++) for (let x = 12; x < w - 12; x++) if (Math.abs(x - w / 2) > 12) { sum += Math.abs(a[y * w + x]! - c[y * w + x]!); count++; }
+      return sum / count;
+    };
+    const before = meanDifference(t!, im!);
+    const matched = matchFocus(k, T, I, 1, 0);
+    const after = meanDifference(k.arena.planeData(matched.T), k.arena.planeData(matched.I));
+    expect(after).toBeLessThan(before / 8);
   });
 });
