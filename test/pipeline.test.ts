@@ -58,6 +58,16 @@ describe('pipeline on a synthetic stack with ground truth', async () => {
     });
   }
 
+  for (const mode of ['hybrid', 'depthmap'] as const) {
+    it(`${mode}: the composite is the same whether frame layers are written or not`, async () => {
+      const withLayers = new MemorySink(), without = new MemorySink();
+      await stackFrames(source, withLayers, await kernels(), { mode, layers: 'frames' });
+      await stackFrames(source, without, await kernels(), { mode, layers: 'none' });
+      expect(without.masks.length).toBe(0);
+      expect(without.composite).toEqual(withLayers.composite);
+    });
+  }
+
   it('working memory does not grow with the number of frames', async () => {
     const peaks: number[] = [];
     for (const frames of [4, 12]) {

@@ -55,6 +55,29 @@ export function dequantizeInto(k: Kernels, quantized: number, planes: Plane[], b
 }
 
 /**
+ * Rounds each plane in place to what `bitDepth` integers hold (as quantizePlanes then dequantizeInto would),
+ * one plane at a time through a contiguous scratch row: for frames whose pixels are not written out, where
+ * the interleaved buffer is not needed.
+ */
+export function roundToDepth(k: Kernels, planes: Plane[], bitDepth: 8 | 16): void {
+  k.arena.scoped(() => {
+    const first = planes[0]!;
+    const pixels = first.width * first.height;
+    const maxValue = bitDepth === 8 ? 255 : 65535;
+    const scratch = k.arena.alloc(pixels * (bitDepth === 8 ? 1 : 2));
+    for (const plane of planes) {
+      if (bitDepth === 8) {
+        k.interleaveU8(plane.ptr, pixels, 1, 0, scratch, maxValue, maxValue);
+        k.deinterleaveU8(scratch, pixels, 1, 0, plane.ptr, 1 / maxValue);
+      } else {
+        k.interleaveU16(plane.ptr, pixels, 1, 0, scratch, maxValue, maxValue);
+        k.deinterleaveU16(scratch, pixels, 1, 0, plane.ptr, 1 / maxValue);
+      }
+    }
+  });
+}
+
+/**
  * Copies the sub-rectangle (x0, y0, w, h) of an interleaved arena buffer of row width `fullWidth` out of the
  * arena into a host-owned block (the sink may keep it after the arena is reused).
  */

@@ -6,7 +6,7 @@ import { FocusSelection } from './focus-selection.js';
 import { FUSION_METHODS } from './fusion/index.js';
 import { MaskStack } from './masks.js';
 import type { StackSettings } from './options.js';
-import { dequantizeInto, extractBlock, quantizePlanes } from './pixels.js';
+import { dequantizeInto, extractBlock, quantizePlanes, roundToDepth } from './pixels.js';
 import type { StageClock } from './profile.js';
 import { SlabComposer } from './slabs.js';
 import type { Tile } from './tiles.js';
@@ -158,8 +158,10 @@ export async function fuseTile(
       for (let i = 0; i < n; i++) {
         await arena.scopedAsync(async () => {
           const planes = await pass2.colour(i);
-          const pixels = clock.measure('extract', () => quantizePlanes(k, planes, info.bitDepth));
-          dequantizeInto(k, pixels, planes, info.bitDepth);
+          // The blend and the masks see exactly the pixels a frame layer holds, whether or not one is written.
+          const pixels = job.frameLayers ? clock.measure('extract', () => quantizePlanes(k, planes, info.bitDepth)) : undefined;
+          if (pixels !== undefined) dequantizeInto(k, pixels, planes, info.bitDepth);
+          else clock.measure('extract', () => roundToDepth(k, planes, info.bitDepth));
           const mask = clock.measure('blend', () => {
             let score: Plane | undefined;
             if (total || selection.needsFrameScore) {
@@ -174,7 +176,7 @@ export async function fuseTile(
             return masks.add(planes, weight);
           });
           if (job.frameLayers) {
-            const blocks = clock.measure('extract', () => [crop(pixels, info.channels, info.bitDepth), crop(mask, 1, info.bitDepth)] as const);
+            const blocks = clock.measure('extract', () => [crop(pixels!, info.channels, info.bitDepth), crop(mask, 1, info.bitDepth)] as const);
             written.push(output.writeFrameTile(i, core, blocks[0], blocks[1]));
           }
           await clock.measureAsync('write', () => Promise.all(written.splice(0)));
