@@ -9,7 +9,7 @@ import { resolveSettings, type StackSettings } from './options.js';
 import { StageClock } from './profile.js';
 import { Progress, type CancelToken, type ProgressListener } from './progress.js';
 import { concurrentSlabs, slabsForSettings } from './slabs.js';
-import { fuseTile, passesPerTile, workingBytesPerPixel, type FrameStep, type TileJob, type TileOutput, type TileReport } from './tile-fusion.js';
+import { fuseTile, workingBytesPerPixel, type FrameStep, type TileJob, type TileOutput, type TileReport } from './tile-fusion.js';
 import { planTiles } from './tiles.js';
 import type { FrameReport, FrameSource, OutputPlan, ResultSink, StackResult } from './types.js';
 
@@ -84,7 +84,7 @@ export async function stackFrames(source: FrameSource, sink: ResultSink, k: Kern
     const jobs: TileJob[] = plan.tiles.map((tile) => ({
       tile, crop, levels, slabs, slabMasks, transforms: alignment.transforms, gains: alignment.gains, settings, frameLayers, depth: options.depthMap ?? true,
     }));
-    const work = jobs.length * n * (jobs.length ? passesPerTile(jobs[0]!) : 1);
+    const work = jobs.length * n * 2; // two passes over the frames per tile
     let done = 0;
     const step: FrameStep = async (frame, what) => {
       done++;

@@ -65,14 +65,10 @@ export function workingBytesPerPixel(
   const pass1 = common + frame;
   const frameFocus = openSlabs > 0 || method.weighting === 'balanced' ? 4 : 0;
   const slabPlanes = openSlabs > 0 ? openSlabs * 2 * (channels + 1) + 3 + (job.slabMasks ? channels + 2 : 0) : 0;
-  const pass2 = passesPerTile(job) === 2 ? common + channels + 2 + 2 * channels + 1 + frameFocus + slabPlanes : 0;
+  const pass2 = common + channels + 2 + 2 * channels + 1 + frameFocus + slabPlanes;
   return 4 * PLANE_SLACK * Math.max(pass1, pass2);
 }
 
-/** Frame reads per tile for this job: pass 1 always, pass 2 when layers, slabs or the blend need it. */
-export function passesPerTile(job: Pick<TileJob, 'frameLayers' | 'slabs' | 'settings'>): 1 | 2 {
-  return job.frameLayers || job.slabs.length > 0 || FUSION_METHODS[job.settings.mode].needsBlend ? 2 : 1;
-}
 
 /**
  * One tile, start to finish. Pass 1 streams every frame through the focus selection (and the fusion method's
@@ -108,10 +104,7 @@ export async function fuseTile(
     const tileCore: Rect = { left: coreX, top: coreY, width: core.width, height: core.height };
     const fusion = method.createTile({ k, width: w, height: h, channels: info.channels, bitDepth: info.bitDepth, settings, levels: job.levels, selection, core: tileCore });
 
-    // Pass 1: sharpness (and the method's own accumulators) from every frame. Sharpness is skipped when nothing
-    // reads it: a composite-only pyramid run without depth map.
-    const twoPasses = passesPerTile(job) === 2;
-    const measuresFocus = twoPasses || job.depth || method.usesSelection;
+    // Pass 1: sharpness (and the method's own accumulators) from every frame.
     const pass1 = new AlignedReader(source, k, job.transforms, job.gains, region, buffers, clock);
     for (let i = 0; i < n; i++) {
       await arena.scopedAsync(async () => {
@@ -119,7 +112,6 @@ export async function fuseTile(
         if (method.readsColour) {
           const planes = await pass1.colour(i);
           clock.measure('fuse', () => fusion.addFrame(i, planes));
-          if (!measuresFocus) return;
           const lum = arena.plane(w, h);
           luminanceOf(k, planes, lum);
           measureFocus(lum, score);
@@ -133,60 +125,56 @@ export async function fuseTile(
     selection.finish(SCORE_FLOOR);
 
     // Pass 2: each frame with its depth-map weight: layer pixels and masks, slabs, and the blend they reproduce.
-    let blend: Plane[] | undefined;
-    if (twoPasses) {
-      const masks = new MaskStack(k, w, h, info.channels, info.bitDepth);
-      const slabs = new SlabComposer(k, job.slabs, w, h, info.channels);
-      const slabMasks = job.slabMasks ? new MaskStack(k, w, h, info.channels, info.bitDepth) : undefined;
-      const written: Promise<void>[] = [];
-      /** A completed slab: its pixels as written, and its mask when slab layers carry masks. */
-      const emitSlab = (slab: number, composite: Plane[], weight: Plane) => {
-        if (!slabMasks) {
-          written.push(output.writeSlabTile(slab, core, extract(composite)));
-          return;
-        }
-        arena.scoped(() => {
-          const pixels = quantizePlanes(k, composite, info.bitDepth);
-          dequantizeInto(k, pixels, composite, info.bitDepth);
-          const mask = slabMasks.add(composite, weight);
-          written.push(output.writeSlabTile(slab, core, crop(pixels, info.channels, info.bitDepth), crop(mask, 1, info.bitDepth)));
-        });
-      };
-      const total = slabs.active ? arena.plane(w, h) : undefined;
-      if (total) clock.measure('blend', () => arena.scoped(() => selection.totalWeight(settings.smoothing, total, arena.plane(w, h))));
-      const pass2 = new AlignedReader(source, k, job.transforms, job.gains, region, buffers, clock);
-      for (let i = 0; i < n; i++) {
-        await arena.scopedAsync(async () => {
-          const planes = await pass2.colour(i);
-          // The blend and the masks see exactly the pixels a frame layer holds, whether or not one is written.
-          const pixels = job.frameLayers ? clock.measure('extract', () => quantizePlanes(k, planes, info.bitDepth)) : undefined;
-          if (pixels !== undefined) dequantizeInto(k, pixels, planes, info.bitDepth);
-          else clock.measure('extract', () => roundToDepth(k, planes, info.bitDepth));
-          const mask = clock.measure('blend', () => {
-            let score: Plane | undefined;
-            if (total || selection.needsFrameScore) {
-              score = arena.plane(w, h);
-              const lum = arena.plane(w, h);
-              luminanceOf(k, planes, lum);
-              measureFocus(lum, score);
-            }
-            const weight = arena.plane(w, h);
-            selection.weight(i, settings.smoothing, weight, arena.plane(w, h), score);
-            if (total) slabs.add(i, planes, weight, score!, total, emitSlab);
-            return masks.add(planes, weight);
-          });
-          if (job.frameLayers) {
-            const blocks = clock.measure('extract', () => [crop(pixels!, info.channels, info.bitDepth), crop(mask, 1, info.bitDepth)] as const);
-            written.push(output.writeFrameTile(i, core, blocks[0], blocks[1]));
-          }
-          await clock.measureAsync('write', () => Promise.all(written.splice(0)));
-        });
-        await step(i, 'Blending');
+    const masks = new MaskStack(k, w, h, info.channels, info.bitDepth);
+    const slabs = new SlabComposer(k, job.slabs, w, h, info.channels);
+    const slabMasks = job.slabMasks ? new MaskStack(k, w, h, info.channels, info.bitDepth) : undefined;
+    const written: Promise<void>[] = [];
+    /** A completed slab: its pixels as written, and its mask when slab layers carry masks. */
+    const emitSlab = (slab: number, composite: Plane[], weight: Plane) => {
+      if (!slabMasks) {
+        written.push(output.writeSlabTile(slab, core, extract(composite)));
+        return;
       }
-      blend = masks.composite;
+      arena.scoped(() => {
+        const pixels = quantizePlanes(k, composite, info.bitDepth);
+        dequantizeInto(k, pixels, composite, info.bitDepth);
+        const mask = slabMasks.add(composite, weight);
+        written.push(output.writeSlabTile(slab, core, crop(pixels, info.channels, info.bitDepth), crop(mask, 1, info.bitDepth)));
+      });
+    };
+    const total = slabs.active ? arena.plane(w, h) : undefined;
+    if (total) clock.measure('blend', () => arena.scoped(() => selection.totalWeight(settings.smoothing, total, arena.plane(w, h))));
+    const pass2 = new AlignedReader(source, k, job.transforms, job.gains, region, buffers, clock);
+    for (let i = 0; i < n; i++) {
+      await arena.scopedAsync(async () => {
+        const planes = await pass2.colour(i);
+        // The blend and the masks see exactly the pixels a frame layer holds, whether or not one is written.
+        const pixels = job.frameLayers ? clock.measure('extract', () => quantizePlanes(k, planes, info.bitDepth)) : undefined;
+        if (pixels !== undefined) dequantizeInto(k, pixels, planes, info.bitDepth);
+        else clock.measure('extract', () => roundToDepth(k, planes, info.bitDepth));
+        const mask = clock.measure('blend', () => {
+          let score: Plane | undefined;
+          if (total || selection.needsFrameScore) {
+            score = arena.plane(w, h);
+            const lum = arena.plane(w, h);
+            luminanceOf(k, planes, lum);
+            measureFocus(lum, score);
+          }
+          const weight = arena.plane(w, h);
+          selection.weight(i, settings.smoothing, weight, arena.plane(w, h), score);
+          if (total) slabs.add(i, planes, weight, score!, total, emitSlab);
+          return masks.add(planes, weight);
+        });
+        if (job.frameLayers) {
+          const blocks = clock.measure('extract', () => [crop(pixels!, info.channels, info.bitDepth), crop(mask, 1, info.bitDepth)] as const);
+          written.push(output.writeFrameTile(i, core, blocks[0], blocks[1]));
+        }
+        await clock.measureAsync('write', () => Promise.all(written.splice(0)));
+      });
+      await step(i, 'Blending');
     }
 
-    const composite = clock.measure('fuse', () => fusion.composite(blend));
+    const composite = clock.measure('fuse', () => fusion.composite(masks.composite));
     report.pyramidPixels = fusion.pyramidPixels();
     await clock.measureAsync('write', () => output.writeCompositeTile(core, extract(composite)));
     if (job.depth) {

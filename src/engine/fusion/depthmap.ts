@@ -8,8 +8,6 @@ import type { FusionMethod } from './method.js';
 export const depthMapFusion: FusionMethod = {
   mode: 'depthmap',
   readsColour: false,
-  needsBlend: true,
-  usesSelection: true,
   weighting: 'sharpest',
   accumulatorPlanes: () => 0,
   framePlanes: () => 0,
@@ -17,7 +15,7 @@ export const depthMapFusion: FusionMethod = {
   tileGrid: () => 1,
   createTile: () => ({
     addFrame: () => undefined,
-    composite: (blend) => blend!,
+    composite: (blend) => blend,
     pyramidPixels: () => 0,
   }),
 };

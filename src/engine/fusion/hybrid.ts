@@ -25,8 +25,6 @@ const NOISE_MULTIPLE = 3;
 export const hybridFusion: FusionMethod = {
   mode: 'hybrid',
   readsColour: true,
-  needsBlend: true,
-  usesSelection: false,
   weighting: 'balanced',
   // As the pyramid, plus the noise floor; the composite adds a salience with scratch.
   accumulatorPlanes: (channels) => DetailSelection.planes(channels, true),
@@ -40,7 +38,7 @@ export const hybridFusion: FusionMethod = {
       addFrame: (_index, planes) => detail.add(planes),
       composite: (blend) => {
         const arena = k.arena;
-        changed = addSelectedDetail(k, blend!, detail.detail, levels, core, bitDepth, (level, differences) => {
+        changed = addSelectedDetail(k, blend, detail.detail, levels, core, bitDepth, (level, differences) => {
           const { width: w, height: h } = differences[0]!;
           arena.scoped(() => {
             const score = arena.plane(w, h);
@@ -49,7 +47,7 @@ export const hybridFusion: FusionMethod = {
             k.shrinkDetail(score.ptr, detail.noiseFloor[level]!.ptr, w * h, NOISE_MULTIPLE, channels, d(0), d(1), d(2));
           });
         });
-        return blend!;
+        return blend;
       },
       pyramidPixels: () => changed,
     };

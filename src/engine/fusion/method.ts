@@ -42,10 +42,6 @@ export interface FusionMethod {
   tileGrid(levels: number): number;
   /** Pass 1 hands `addFrame` each frame's aligned colour planes; otherwise pass 1 reads luminance only. */
   readonly readsColour: boolean;
-  /** The composite needs pass 2's depth-map blend. */
-  readonly needsBlend: boolean;
-  /** The method reads the focus selection itself (otherwise pass 1 measures focus only for masks and the depth map). */
-  readonly usesSelection: boolean;
   /** How the depth map's weights (its blend, the layer masks and the depth map) are made from the focus measure. */
   readonly weighting: FocusWeighting;
   /** Accumulators for one tile, allocated in the arena scope of the caller. */
@@ -55,8 +51,8 @@ export interface FusionMethod {
 export interface TileFusion {
   /** Pass 1, frames in stack order: the frame's aligned colour planes (only when the method reads colour). */
   addFrame(index: number, planes: Plane[]): void;
-  /** After the passes: one plane per channel. `blend` is pass 2's depth-map blend when the method asked for it. */
-  composite(blend: Plane[] | undefined): Plane[];
+  /** After the passes: one plane per channel, from pass 2's depth-map blend (which it may change in place). */
+  composite(blend: Plane[]): Plane[];
   /** After `composite`: how many pixels of the core took pyramid detail (the composite differs from the blend there). */
   pyramidPixels(): number;
 }

@@ -119,8 +119,6 @@ export function addSelectedDetail(
 export const pyramidFusion: FusionMethod = {
   mode: 'pyramid',
   readsColour: true,
-  needsBlend: true,
-  usesSelection: false,
   weighting: 'sharpest',
   // The selected detail and best scores; a frame's pyramids while they are built (channels x 4/3) and a level's
   // score and scratch; at the end the blend's pyramid, smaller than a frame's.
@@ -134,8 +132,8 @@ export const pyramidFusion: FusionMethod = {
     return {
       addFrame: (_index, planes) => selection.add(planes),
       composite: (blend) => {
-        changed = addSelectedDetail(k, blend!, selection.detail, levels, core, bitDepth);
-        return blend!;
+        changed = addSelectedDetail(k, blend, selection.detail, levels, core, bitDepth);
+        return blend;
       },
       pyramidPixels: () => changed,
     };
