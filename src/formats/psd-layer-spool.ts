@@ -1,5 +1,6 @@
 import { open, rm, type FileHandle } from 'node:fs/promises';
 import type { Rect } from '../engine/types.js';
+import { BufferPool } from './buffer-pool.js';
 import { CHUNK, packBitsBound, packChunks } from './packbits.js';
 import { withPath, writeAll } from './raster-spool.js';
 
@@ -48,32 +49,8 @@ const BAND_BYTES = 4 * 1024 * 1024;
 /** Tiles are encoded and written about this many bytes at a time. */
 const BLOCK_BYTES = 1024 * 1024;
 
-/** Encode buffers returned after their write, so tiles do not fault in fresh memory every time. */
-const spareBuffers: Uint8Array[] = [];
-
-const EMPTY = new Uint8Array(0);
-
-function takeBuffer(bytes: number): Uint8Array {
-  if (bytes === 0) return EMPTY;
-  let best = -1;
-  spareBuffers.forEach((b, i) => {
-    if (b.length >= bytes && (best < 0 || b.length < spareBuffers[best]!.length)) best = i;
-  });
-  return best >= 0 ? spareBuffers.splice(best, 1)[0]! : new Uint8Array(bytes);
-}
-
-/** `buffer` if it holds `bytes`, else a larger one from the spares (giving `buffer` back). */
-function grow(buffer: Uint8Array, bytes: number): Uint8Array {
-  if (buffer.length >= bytes) return buffer;
-  giveBack(buffer);
-  return takeBuffer(bytes);
-}
-
-function giveBack(buffer: Uint8Array): void {
-  if (buffer === EMPTY) return;
-  spareBuffers.push(buffer);
-  if (spareBuffers.length > 4) spareBuffers.sort((a, b) => b.length - a.length).pop();
-}
+/** Encode and assembly buffers returned after use, so tiles do not fault in fresh memory every time. */
+const buffers = new BufferPool();
 
 export class LayerSpool {
   private readonly tiles: SpooledTile[] = [];
@@ -135,8 +112,8 @@ export class LayerSpool {
     const rowBound = this.rle ? packBitsBound(b - a) : 2 * w;
     const rowsPerBlock = Math.max(1, Math.floor(BLOCK_BYTES / rowBound));
     const tile: SpooledTile = { rect, data: [], rowEnds: [], fragments: [], head, tail };
-    const out = takeBuffer(Math.min(h, rowsPerBlock) * rowBound);
-    const fragments = takeBuffer(Math.min(h, rowsPerBlock) * (head + tail));
+    const out = buffers.take(Math.min(h, rowsPerBlock) * rowBound);
+    const fragments = buffers.take(Math.min(h, rowsPerBlock) * (head + tail));
     try {
       for (let c = 0; c < this.channels; c++) {
         const isMask = hasMask && c === C;
@@ -168,8 +145,8 @@ export class LayerSpool {
         }
       }
     } finally {
-      giveBack(out);
-      giveBack(fragments);
+      buffers.give(out);
+      buffers.give(fragments);
     }
     this.tiles.push(tile);
   }
@@ -208,9 +185,9 @@ export class LayerSpool {
   async *rowBands(channel: number, withData = true): AsyncGenerator<RowBand> {
     const { width } = this.spec;
     const rowsPerBand = Math.max(1, Math.floor(BAND_BYTES / (this.rle ? packBitsBound(width) : 2 * width)));
-    let dataBuffer: Uint8Array = EMPTY;
-    let fragmentBuffer: Uint8Array = EMPTY;
-    let out: Uint8Array = EMPTY;
+    let dataBuffer = buffers.take(0);
+    let fragmentBuffer = buffers.take(0);
+    let out = buffers.take(0);
     const pendingRaw = new Uint8Array(CHUNK);
     try {
       for (const region of this.bands(rowsPerBand)) {
@@ -231,10 +208,10 @@ export class LayerSpool {
         });
         const dataBytes = withData ? reads.reduce((s, r) => s + r.data.bytes, 0) : 0;
         const fragmentBytes = reads.reduce((s, r) => s + r.fragments.bytes, 0);
-        dataBuffer = grow(dataBuffer, dataBytes);
-        fragmentBuffer = grow(fragmentBuffer, fragmentBytes);
+        dataBuffer = buffers.grow(dataBuffer, dataBytes);
+        fragmentBuffer = buffers.grow(fragmentBuffer, fragmentBytes);
         const outBytes = dataBytes + rows * tiles.length * packBitsBound(CHUNK);
-        if (withData) out = grow(out, outBytes);
+        if (withData) out = buffers.grow(out, outBytes);
         let d = 0;
         let g = 0;
         const at = reads.map((r) => {
@@ -288,9 +265,9 @@ export class LayerSpool {
         yield { y0, counts, bytes: out.subarray(0, o) };
       }
     } finally {
-      giveBack(dataBuffer);
-      giveBack(fragmentBuffer);
-      giveBack(out);
+      buffers.give(dataBuffer);
+      buffers.give(fragmentBuffer);
+      buffers.give(out);
     }
   }
 

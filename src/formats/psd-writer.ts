@@ -58,15 +58,13 @@ const PSD_MAX_BYTES = 2 ** 31 - 1;
 const FLUSH_BYTES = 8 * 1024 * 1024;
 
 export class PsdWriter {
-  readonly format: 'psd' | 'psb';
-  private readonly spools: LayerSpool[];
   private readonly colourChannels: number;
   private closed = false;
 
-  private constructor(private readonly path: string, private readonly spec: PsdSpec, spools: LayerSpool[]) {
+  private constructor(
+    private readonly path: string, private readonly spec: PsdSpec, readonly format: 'psd' | 'psb', private readonly spools: LayerSpool[],
+  ) {
     this.colourChannels = spec.colorMode === 'rgb' ? 3 : 1;
-    this.format = PsdWriter.formatFor(spec);
-    this.spools = spools;
   }
 
   private static formatFor(spec: PsdSpec): 'psd' | 'psb' {
@@ -83,7 +81,7 @@ export class PsdWriter {
   static async create(path: string, spec: PsdSpec, tempDir: string): Promise<PsdWriter> {
     if (!(spec.width > 0 && spec.height > 0)) throw new Error(`invalid document size ${spec.width}x${spec.height}`);
     if (spec.layers.length === 0) throw new Error('a document needs at least one layer');
-    PsdWriter.formatFor(spec);
+    const format = PsdWriter.formatFor(spec);
     const run = randomUUID().slice(0, 8);
     const colourChannels = spec.colorMode === 'rgb' ? 3 : 1;
     const spools: LayerSpool[] = [];
@@ -97,7 +95,7 @@ export class PsdWriter {
       await Promise.all(spools.map((s) => s.remove()));
       throw error;
     }
-    return new PsdWriter(path, spec, spools);
+    return new PsdWriter(path, spec, format, spools);
   }
 
   /**

@@ -1,5 +1,15 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import type { Rect } from '../engine/types.js';
+import { BufferPool } from './buffer-pool.js';
+
+/** Narrow rectangles are read through a buffer of about this many bytes of whole rows. */
+const READ_CHUNK_BYTES = 4 * 1024 * 1024;
+
+/**
+ * Row buffers shared by every spool in the thread: one per read in flight, returned after use, so a stack of
+ * many spools holds a few buffers, not one each.
+ */
+const rowBuffers = new BufferPool();
 
 /**
  * A raw interleaved image on disk (row-major, native-endian samples) written and read by rectangles with
@@ -8,20 +18,6 @@ import type { Rect } from '../engine/types.js';
  * `dataOffset` bytes (vips-image.ts lays a libvips image out this way). Errors name the spool's path,
  * which Node's positioned writes do not.
  */
-/** Narrow rectangles are read through a buffer of about this many bytes of whole rows. */
-const READ_CHUNK_BYTES = 4 * 1024 * 1024;
-
-/**
- * Row buffers shared by every spool in the thread: one per read in flight, returned after use, so a stack of
- * many spools holds a few buffers, not one each.
- */
-const spareChunks: Uint8Array[] = [];
-
-function takeChunk(bytes: number): Uint8Array {
-  const chunk = spareChunks.pop();
-  return chunk && chunk.length >= bytes ? chunk : new Uint8Array(Math.max(bytes, chunk?.length ?? 0));
-}
-
 export class RasterSpool {
   private constructor(
     private readonly handle: FileHandle,
@@ -95,14 +91,14 @@ export class RasterSpool {
       await withPath(this.path, () => this.handle.read(out, 0, out.length, this.dataOffset + rect.top * this.rowBytes));
     } else {
       const rowsPerChunk = Math.max(1, Math.floor(READ_CHUNK_BYTES / this.rowBytes));
-      const chunk = takeChunk(Math.min(rect.height, rowsPerChunk) * this.rowBytes);
+      const chunk = rowBuffers.take(Math.min(rect.height, rowsPerChunk) * this.rowBytes);
       const start = rect.left * this.channels * this.bytesPerSample;
       for (let y0 = 0; y0 < rect.height; y0 += rowsPerChunk) {
         const rows = Math.min(rowsPerChunk, rect.height - y0);
         await withPath(this.path, () => this.handle.read(chunk, 0, rows * this.rowBytes, this.dataOffset + (rect.top + y0) * this.rowBytes));
         for (let y = 0; y < rows; y++) out.set(chunk.subarray(y * this.rowBytes + start, y * this.rowBytes + start + span), (y0 + y) * span);
       }
-      spareChunks.push(chunk);
+      rowBuffers.give(chunk);
     }
     return this.bytesPerSample === 2 ? new Uint16Array(out.buffer, out.byteOffset, out.byteLength / 2) : out;
   }
