@@ -12,8 +12,11 @@ export function fullScale(bitDepth: BitDepth): 255 | 65535 {
   return bitDepth === 16 ? 65535 : 255;
 }
 
-export function sampleArray(bitDepth: BitDepth, length: number): Uint8Array | Uint16Array {
-  return bitDepth === 16 ? new Uint16Array(length) : new Uint8Array(length);
+/** `length` samples at `bitDepth`: in `buffer` when it is given and big enough, else newly allocated. */
+export function sampleArray(bitDepth: BitDepth, length: number, buffer?: ArrayBuffer): Uint8Array | Uint16Array {
+  const into = buffer && buffer.byteLength >= length * bytesPerSample(bitDepth) ? buffer : undefined;
+  if (bitDepth === 16) return into ? new Uint16Array(into, 0, length) : new Uint16Array(length);
+  return into ? new Uint8Array(into, 0, length) : new Uint8Array(length);
 }
 
 /**

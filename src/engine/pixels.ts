@@ -1,5 +1,6 @@
 import type { Plane } from '../wasm/arena.js';
 import type { Kernels } from '../wasm/kernels.js';
+import { bytesPerSample, fullScale } from './pixel-format.js';
 import type { PixelBlock } from './types.js';
 
 /**
@@ -33,8 +34,8 @@ export function quantizePlanes(k: Kernels, planes: Plane[], bitDepth: 8 | 16): n
   const { arena } = k;
   const first = planes[0]!;
   const pixels = first.width * first.height;
-  const maxValue = bitDepth === 8 ? 255 : 65535;
-  const bytes = pixels * planes.length * (bitDepth === 8 ? 1 : 2);
+  const maxValue = fullScale(bitDepth);
+  const bytes = pixels * planes.length * bytesPerSample(bitDepth);
   const dst = arena.alloc(bytes);
   planes.forEach((plane, c) => {
     if (bitDepth === 8) k.interleaveU8(plane.ptr, pixels, planes.length, c, dst, maxValue, maxValue);
@@ -47,7 +48,7 @@ export function quantizePlanes(k: Kernels, planes: Plane[], bitDepth: 8 | 16): n
 export function dequantizeInto(k: Kernels, quantized: number, planes: Plane[], bitDepth: 8 | 16): void {
   const first = planes[0]!;
   const pixels = first.width * first.height;
-  const maxValue = bitDepth === 8 ? 255 : 65535;
+  const maxValue = fullScale(bitDepth);
   planes.forEach((plane, c) => {
     if (bitDepth === 8) k.deinterleaveU8(quantized, pixels, planes.length, c, plane.ptr, 1 / maxValue);
     else k.deinterleaveU16(quantized, pixels, planes.length, c, plane.ptr, 1 / maxValue);
@@ -63,8 +64,8 @@ export function roundToDepth(k: Kernels, planes: Plane[], bitDepth: 8 | 16): voi
   k.arena.scoped(() => {
     const first = planes[0]!;
     const pixels = first.width * first.height;
-    const maxValue = bitDepth === 8 ? 255 : 65535;
-    const scratch = k.arena.alloc(pixels * (bitDepth === 8 ? 1 : 2));
+    const maxValue = fullScale(bitDepth);
+    const scratch = k.arena.alloc(pixels * bytesPerSample(bitDepth));
     for (const plane of planes) {
       if (bitDepth === 8) {
         k.interleaveU8(plane.ptr, pixels, 1, 0, scratch, maxValue, maxValue);
@@ -85,7 +86,7 @@ export function extractBlock(
   k: Kernels, buffer: number, fullWidth: number, channels: 1 | 3, bitDepth: 8 | 16,
   x0: number, y0: number, w: number, h: number,
 ): PixelBlock {
-  const bytesPer = bitDepth === 8 ? 1 : 2;
+  const bytesPer = bytesPerSample(bitDepth);
   const rowElems = w * channels;
   const out = bitDepth === 8 ? new Uint8Array(rowElems * h) : new Uint16Array(rowElems * h);
   for (let y = 0; y < h; y++) {
@@ -93,5 +94,5 @@ export function extractBlock(
     const row = bitDepth === 8 ? k.arena.u8(start, rowElems) : k.arena.u16(start, rowElems);
     out.set(row, y * rowElems);
   }
-  return { width: w, height: h, channels, data: out, maxValue: bitDepth === 8 ? 255 : 65535 };
+  return { width: w, height: h, channels, data: out, maxValue: fullScale(bitDepth) };
 }

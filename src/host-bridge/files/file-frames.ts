@@ -2,7 +2,7 @@ import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import sharp, { type Metadata, type Sharp } from 'sharp';
-import { scaledReadSize } from '../../engine/pixel-format.js';
+import { bytesPerSample, fullScale, scaledReadSize } from '../../engine/pixel-format.js';
 import type { BitDepth, ChannelCount, FrameSource, PixelBlock, ReadRequest, StackInfo } from '../../engine/types.js';
 import { InputError } from '../index.js';
 import type { RasterSpool } from '../../formats/raster-spool.js';
@@ -170,7 +170,7 @@ export class FileFrameSource implements FrameSource {
   }
 
   private get maxValue(): number {
-    return this.info.bitDepth === 16 ? 65535 : 255;
+    return fullScale(this.info.bitDepth);
   }
 
   /**
@@ -199,7 +199,7 @@ export class FileFrameSource implements FrameSource {
           throw new InputError(`${file.path}: decodes to ${written.width}x${written.height} though its header says ${width}x${height}; the file is corrupt.`);
         }
         if (written.channels !== channels) throw new InputError(`${file.path}: decoded ${written.channels} channels, expected ${channels}; the file may be corrupt.`);
-        return openVipsSpool(path, width, height, channels, bitDepth === 16 ? 2 : 1);
+        return openVipsSpool(path, width, height, channels, bytesPerSample(bitDepth));
       })();
       this.spools.set(frame, spool);
     }

@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import sharp from 'sharp';
+import { bytesPerSample } from '../../engine/pixel-format.js';
 import type { OutputPlan, PixelBlock, Rect, ResultSink, StackResult } from '../../engine/types.js';
 import { PsdWriter } from '../../formats/psd-writer.js';
 import { RasterSpool } from '../../formats/raster-spool.js';
@@ -80,7 +81,7 @@ export class FileSink implements ResultSink {
         this.tempDir,
       );
     }
-    const bytes = bitDepth === 16 ? 2 : 1;
+    const bytes = bytesPerSample(bitDepth);
     if (this.outputs.composite) {
       this.composite = await createVipsSpool(join(this.tempDir, 'composite.v'), crop.width, crop.height, channels, bytes);
     }

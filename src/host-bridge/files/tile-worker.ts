@@ -3,7 +3,7 @@
 import * as Comlink from 'comlink';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import { parentPort } from 'node:worker_threads';
-import { fullScale } from '../../engine/pixel-format.js';
+import { bytesPerSample, fullScale } from '../../engine/pixel-format.js';
 import { ReadBuffers } from '../../engine/aligned-frame.js';
 import { StageClock, type StageSeconds } from '../../engine/profile.js';
 import { fuseTile, type TileJob, type TileOutput, type TileReport } from '../../engine/tile-fusion.js';
@@ -39,7 +39,7 @@ class SpoolSource implements FrameSource {
     const rect = request.rect ?? { left: 0, top: 0, width, height };
     let spool = this.spools.get(frame);
     if (!spool) {
-      spool = this.host!.spoolPath(frame).then((path) => openVipsSpool(path, width, height, channels, bitDepth === 16 ? 2 : 1));
+      spool = this.host!.spoolPath(frame).then((path) => openVipsSpool(path, width, height, channels, bytesPerSample(bitDepth)));
       this.spools.set(frame, spool);
     }
     const data = await (await spool).readRect(rect, request.buffer);

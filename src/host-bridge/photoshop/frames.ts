@@ -1,4 +1,5 @@
 import { InputError, type FrameEntry } from '../index.js';
+import type { Bounds } from './bounds.js';
 import { isResultGroupName } from './result-layers.js';
 import { assertImaging } from './support.js';
 import type { Photoshop, PsDocument, PsLayer } from './types.js';
@@ -9,7 +10,7 @@ export interface LayerFrame {
   visible: boolean;
   isBackground: boolean;
   /** Content bounds clipped to the canvas (layers may be smaller than the canvas). */
-  bounds: { left: number; top: number; right: number; bottom: number };
+  bounds: Bounds;
 }
 
 export interface DocumentStack {

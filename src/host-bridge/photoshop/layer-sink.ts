@@ -1,5 +1,6 @@
 import { fullScale, sampleArray } from '../../engine/pixel-format.js';
 import type { OutputPlan, PixelBlock, Rect, ResultSink } from '../../engine/types.js';
+import { toBounds } from './bounds.js';
 import type { DocumentStack, LayerFrame } from './frames.js';
 import { addRevealAllMask, ensureGroupOrder, findLayer, moveToTopLevel, moveToTopOfGroup } from './layers.js';
 import { LAYER_NAMES } from '../layer-names.js';
@@ -68,10 +69,8 @@ export class LayerSink implements ResultSink {
 
   private target(rect: Rect) {
     const crop = this.plan!.crop;
-    const left = crop.left + rect.left;
-    const top = crop.top + rect.top;
     // Photoshop uses only left and top of targetBounds.
-    return { left, top, right: left + rect.width, bottom: top + rect.height };
+    return toBounds({ ...rect, left: crop.left + rect.left, top: crop.top + rect.top });
   }
 
   private async putPixels(layer: PsLayer, rect: Rect, block: PixelBlock): Promise<void> {

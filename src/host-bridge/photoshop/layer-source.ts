@@ -1,12 +1,11 @@
-import { bytesPerSample, sampleArray, scaledReadSize } from '../../engine/pixel-format.js';
-import type { BitDepth, FrameSource, PixelBlock, ReadRequest, Rect, StackInfo } from '../../engine/types.js';
+import { sampleArray, scaledReadSize } from '../../engine/pixel-format.js';
+import type { FrameSource, PixelBlock, ReadRequest, Rect, StackInfo } from '../../engine/types.js';
 import { InputError } from '../index.js';
+import { toBounds, toRect, type Bounds } from './bounds.js';
 import type { DocumentStack, LayerFrame } from './frames.js';
 import { photoshopFullScale } from './samples.js';
 import type { Photoshop } from './types.js';
 import { opaqueArea } from './valid-area.js';
-
-type Bounds = { left: number; top: number; right: number; bottom: number };
 
 /**
  * Frames from Photoshop layers through imaging.getPixels: one rectangle (sourceBounds) or one downscaled
@@ -84,7 +83,7 @@ export class LayerFrameSource implements FrameSource {
       return {
         data,
         components: result.imageData.components,
-        bounds: { left: sb.left, top: sb.top, width: sb.right - sb.left, height: sb.bottom - sb.top },
+        bounds: toRect(sb),
       };
     } finally {
       await result.imageData.dispose();
@@ -97,7 +96,7 @@ export class LayerFrameSource implements FrameSource {
     const result = await this.ps.imaging.getPixels({
       documentID: this.stack.doc.id,
       layerID: frame.id,
-      sourceBounds: { left: v.left, top: v.top, right: v.left + v.width, bottom: v.top + v.height },
+      sourceBounds: toBounds(v),
       targetSize: { width: Math.max(1, Math.round((v.width * tw) / W)) },
       componentSize: this.stack.bitDepth,
     });
@@ -135,7 +134,7 @@ export class LayerFrameSource implements FrameSource {
   private place(src: Uint8Array | Uint16Array, srcRect: Rect, components: number, rect: Rect, buffer?: ArrayBuffer): PixelBlock {
     const C = this.info.channels;
     const length = rect.width * rect.height * C;
-    const out = blockArray(this.info.bitDepth, length, buffer);
+    const out = sampleArray(this.info.bitDepth, length, buffer);
     const column = new Int32Array(rect.width);
     for (let x = 0; x < rect.width; x++) column[x] = Math.min(srcRect.width - 1, Math.max(0, rect.left + x - srcRect.left)) * components;
     const wholeRows = components === C && rect.left >= srcRect.left && rect.left + rect.width <= srcRect.left + srcRect.width;
@@ -191,10 +190,4 @@ function resample(src: Uint8Array | Uint16Array, sw: number, sh: number, compone
     }
   }
   return out;
-}
-
-/** `length` samples at `bitDepth`, in `buffer` when it is big enough, else newly allocated. */
-function blockArray(bitDepth: BitDepth, length: number, buffer?: ArrayBuffer): Uint8Array | Uint16Array {
-  if (!buffer || buffer.byteLength < length * bytesPerSample(bitDepth)) return sampleArray(bitDepth, length);
-  return bitDepth === 16 ? new Uint16Array(buffer, 0, length) : new Uint8Array(buffer, 0, length);
 }

@@ -1,4 +1,5 @@
 import { InputError } from '../index.js';
+import type { Bounds } from './bounds.js';
 import { historyStep } from './history-step.js';
 import { collectLayers, findLayer } from './layers.js';
 import { isCompositeName, isResultGroupName } from './result-layers.js';
@@ -75,7 +76,7 @@ export async function recomposite(ps: Photoshop): Promise<void> {
  * One band of a layer's colour (0..1, with its alpha: zero where the layer has no pixels; grayscale reads
  * carry no alpha, so there only the trimmed bounds tell) or of its user mask; undefined where it has none.
  */
-async function readBand(ps: Photoshop, documentID: number, layerID: number, bounds: { left: number; top: number; right: number; bottom: number }, mask: boolean) {
+async function readBand(ps: Photoshop, documentID: number, layerID: number, bounds: Bounds, mask: boolean) {
   const w = bounds.right - bounds.left, h = bounds.bottom - bounds.top;
   let result;
   try {

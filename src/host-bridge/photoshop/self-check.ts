@@ -6,7 +6,9 @@
  * what that means for Planewise; the report is plain text the user can copy into a bug report.
  */
 import type { Kernels } from '../../wasm/kernels.js';
+import { fullScale } from '../../engine/pixel-format.js';
 import type { Rect } from '../../engine/types.js';
+import { toBounds } from './bounds.js';
 import { findStack } from './frames.js';
 import { inModalScope } from './history-step.js';
 import { PhotoshopHost } from './host.js';
@@ -346,7 +348,7 @@ async function miniStack(
   for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) pattern[y * W + x] = 0.5 + 0.35 * Math.sign(Math.sin(x / 2.2) * Math.sin(y / 2.2));
   const blurred = boxBlur(pattern, W, H, 3);
   const frames = [0, 1, 2].map((k) => pattern.map((v, i) => (Math.floor(((i % W) * 3) / W) === k ? v : blurred[i]!)));
-  const full = depth === 16 ? 65535 : 255;
+  const full = fullScale(depth);
   await inModalScope(ps, { name: NAME }, async () => {
     if (ps.app.activeDocument?.id !== doc.id) ps.app.activeDocument = doc;
     for (const [k, frame] of frames.entries()) {
@@ -398,7 +400,7 @@ async function miniStack(
 
 /** A layer's pixels over `rect`, as luminance 0..1 (first channel) with the largest value seen. */
 async function readGray(ps: Photoshop, documentID: number, layer: PsLayer, rect: Rect): Promise<{ gray: Float32Array; max: number }> {
-  const read = await ps.imaging.getPixels({ documentID, layerID: layer.id, sourceBounds: { left: rect.left, top: rect.top, right: rect.left + rect.width, bottom: rect.top + rect.height } });
+  const read = await ps.imaging.getPixels({ documentID, layerID: layer.id, sourceBounds: toBounds(rect) });
   try {
     const data = await read.imageData.getData({ chunky: true });
     const full = read.imageData.componentSize === 16 ? PS_16BIT_MAX : 255;

@@ -5,6 +5,7 @@
  * area (FrameInfo.valid), and the source never reads outside it.
  */
 import type { Rect } from '../../engine/types.js';
+import { toRect } from './bounds.js';
 import type { LayerFrame } from './frames.js';
 import type { Photoshop } from './types.js';
 
@@ -19,7 +20,7 @@ const PROBE_WIDTH = 512;
  */
 export async function opaqueArea(ps: Photoshop, documentID: number, frame: LayerFrame): Promise<Rect | undefined> {
   const b = frame.bounds;
-  const bounds: Rect = { left: b.left, top: b.top, width: b.right - b.left, height: b.bottom - b.top };
+  const bounds = toRect(b);
   if (frame.isBackground) return bounds;
   const result = await ps.imaging.getPixels({
     documentID, layerID: frame.id, sourceBounds: b, targetSize: { width: Math.min(PROBE_WIDTH, bounds.width) }, colorSpace: 'RGB', componentSize: 8,
