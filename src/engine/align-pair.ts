@@ -182,7 +182,7 @@ function solveNormalEquations(sums: Float64Array, model: PairModel): number[] | 
 }
 
 /** Gaussian elimination with partial pivoting; undefined when singular. */
-export function solveLinear(A: number[][], b: number[]): number[] | undefined {
+function solveLinear(A: number[][], b: number[]): number[] | undefined {
   const n = b.length;
   const M = A.map((row, i) => [...row, b[i]!]);
   for (let col = 0; col < n; col++) {

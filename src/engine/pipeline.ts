@@ -64,6 +64,7 @@ export async function stackFrames(source: FrameSource, sink: ResultSink, k: Kern
   const slabMasks = settings.layers === 'slabs';
   const slabs = slabsForSettings(n, settings);
   const frameLayers = settings.layers === 'frames';
+  const fuse = options.fuse ?? true;
   const bytesPerPixel = workingBytesPerPixel({ frameLayers, slabs, slabMasks, settings }, info.channels, concurrentSlabs(slabs));
   const runner: TileRunner = options.tileRunner ?? {
     parallelism: 1,
@@ -91,7 +92,7 @@ export async function stackFrames(source: FrameSource, sink: ResultSink, k: Kern
       progress.report('fusing', done, work, frame, `${what} ${info.frames[frame]!.name}`);
       await progress.checkpoint();
     };
-    const fused = (options.fuse ?? true) ? await runner.run(jobs, sink, step, clock) : { pyramidPixels: 0 };
+    const fused = fuse ? await runner.run(jobs, sink, step, clock) : { pyramidPixels: 0 };
     const tFused = Date.now();
     const frames: FrameReport[] = info.frames.map((f, i) => ({
       name: f.name,
@@ -108,7 +109,7 @@ export async function stackFrames(source: FrameSource, sink: ResultSink, k: Kern
       pyramidShare: fused.pyramidPixels / Math.max(1, crop.width * crop.height),
       settings,
       kernels: k.kind,
-      tiles: (options.fuse ?? true) ? plan.tiles.length : 0,
+      tiles: fuse ? plan.tiles.length : 0,
       arenaPeakBytes: k.arena.peak,
       seconds: { align: (tAligned - t0) / 1000, fuse: (tFused - tAligned) / 1000, total: 0 },
       profile: clock.seconds,

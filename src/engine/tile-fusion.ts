@@ -69,12 +69,11 @@ export function workingBytesPerPixel(
   return 4 * PLANE_SLACK * Math.max(pass1, pass2);
 }
 
-
 /**
  * One tile, start to finish. Pass 1 streams every frame through the focus selection (and the fusion method's
- * accumulators); pass 2, when anything needs it, streams every frame again to apply the depth-map weights:
- * layer pixels and masks, slab composites, the blend. Working memory is the tile's accumulators, never the
- * stack. `buffers` may be shared by the tiles one thread fuses one after another.
+ * accumulators); pass 2 streams every frame again to apply the depth-map weights: layer pixels and masks,
+ * slab composites, and the blend every mode's composite starts from. Working memory is the tile's
+ * accumulators, never the stack. `buffers` may be shared by the tiles one thread fuses one after another.
  */
 export async function fuseTile(
   source: FrameSource, output: TileOutput, k: Kernels, job: TileJob, step: FrameStep, clock: StageClock, buffers = new ReadBuffers(),

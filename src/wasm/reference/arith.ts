@@ -31,7 +31,7 @@ export function arithKernels(
       const d = f32(dst, n), s = f32(src, n), m = f32(mask, n);
       for (let i = 0; i < n; i++) d[i] = m[i]! * s[i]! + (1 - m[i]!) * d[i]!;
     },
-      minUpdate(dst, src, n) {
+    minUpdate(dst, src, n) {
       const d = f32(dst, n), s = f32(src, n);
       for (let i = 0; i < n; i++) d[i] = s[i]! < d[i]! ? s[i]! : d[i]!;
     },

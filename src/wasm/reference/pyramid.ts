@@ -63,7 +63,7 @@ export function pyramidKernels(arena: Arena): Pick<Kernels, 'pyrDown' | 'pyrUpAd
         }
       }
     },
-      shrinkDetail(salience, floor, n, kappa, channels, d0, d1, d2) {
+    shrinkDetail(salience, floor, n, kappa, channels, d0, d1, d2) {
       const s = f32(salience, n), f = f32(floor, n);
       const ds = [d0, d1, d2].slice(0, channels).map((p) => f32(p, n));
       for (let i = 0; i < n; i++) {

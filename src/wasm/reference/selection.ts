@@ -37,7 +37,7 @@ export function selectionKernels(arena: Arena): Pick<Kernels, 'argmaxUpdate' | '
         }
       }
     },
-      balanceUpdate(score, bestScore, bestIndex, scoreSum, powerSum, indexSum, n, index, floor) {
+    balanceUpdate(score, bestScore, bestIndex, scoreSum, powerSum, indexSum, n, index, floor) {
       const sc = f32(score, n), bs = f32(bestScore, n), bi = f32(bestIndex, n), ss = f32(scoreSum, n), ps = f32(powerSum, n), is = f32(indexSum, n);
       for (let i = 0; i < n; i++) {
         const s = fr(sc[i]! + floor), b = bs[i]!;
