@@ -5,27 +5,13 @@ import { loadNodeKernels } from '../src/host-bridge/files/node-kernels.js';
 import { MemoryFrameSource, MemorySink } from './helpers/memory-host.js';
 import { syntheticSource } from './helpers/stack-fixtures.js';
 import { createSyntheticStack, type SyntheticOptions } from './synthetic/generator.js';
-import { cropChunky } from './synthetic/metrics.js';
+import { cropChunky, fittedPsnr8, psnr8 } from './synthetic/metrics.js';
 
 const kernels = () => loadNodeKernels();
 
-const to8 = (v: number) => Math.round(Math.min(1, Math.max(0, v)) * 255);
-
 /** 8-bit PSNR of `result` against `truth`, raw and after the best global affine map truth ≈ gain·result + offset. */
 function rawAndFitted(result: Float32Array, truth: Float32Array): { raw: number; fitted: number } {
-  let sx = 0, sy = 0, sxx = 0, sxy = 0;
-  const n = truth.length;
-  for (let i = 0; i < n; i++) {
-    sx += result[i]!; sy += truth[i]!; sxx += result[i]! * result[i]!; sxy += result[i]! * truth[i]!;
-  }
-  const gain = (n * sxy - sx * sy) / (n * sxx - sx * sx);
-  const offset = (sy - gain * sx) / n;
-  const psnr = (map: (v: number) => number) => {
-    let sum = 0;
-    for (let i = 0; i < n; i++) sum += (to8(map(result[i]!)) - to8(truth[i]!)) ** 2;
-    return 10 * Math.log10((255 * 255) / (sum / n));
-  };
-  return { raw: psnr((v) => v), fitted: psnr((v) => gain * v + offset) };
+  return { raw: psnr8(result, truth), fitted: fittedPsnr8(result, truth).psnr };
 }
 
 /**

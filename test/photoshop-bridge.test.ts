@@ -42,6 +42,16 @@ function worstDifference(ps: FakePhotoshop, composite: Float32Array, crop: { lef
   return worst;
 }
 
+/** Worst difference between the document as shown and with composite layer `name` hidden (it stays hidden). */
+function compositeOverMasks(ps: FakePhotoshop, name: string): number {
+  const withComposite = ps.render().data;
+  ps.findLayerByName(name)!.visible = false;
+  const masksOnly = ps.render().data;
+  let worst = 0;
+  for (let i = 0; i < withComposite.length; i++) worst = Math.max(worst, Math.abs(withComposite[i]! - masksOnly[i]!));
+  return worst;
+}
+
 function resultGroup(ps: FakePhotoshop) {
   const group = ps.module.app.activeDocument!.layers[0]!;
   expect(group.name).toMatch(RESULT_GROUP);
@@ -114,12 +124,7 @@ describe('Photoshop bridge against the fake Photoshop', () => {
     // Paint one slab out: re-composite follows the masks.
     ps.findLayerByName('Slab frame 3–frame 4')!.mask!.fill(0);
     await recomposite(ps.module);
-    const withComposite = ps.render().data;
-    ps.findLayerByName('Planewise composite (depth map)')!.visible = false;
-    const masksOnly = ps.render().data;
-    let worst = 0;
-    for (let i = 0; i < withComposite.length; i++) worst = Math.max(worst, Math.abs(withComposite[i]! - masksOnly[i]!));
-    expect(worst).toBeLessThanOrEqual(1 / 255 + 1e-6);
+    expect(compositeOverMasks(ps, 'Planewise composite (depth map)')).toBeLessThanOrEqual(1 / 255 + 1e-6);
   });
 
   it('a composite-only run writes a depth-map layer only when asked, with the same composite', async () => {
@@ -358,12 +363,7 @@ describe('Photoshop bridge against the fake Photoshop', () => {
     ps.findLayerByName('frame 2 (aligned)')!.mask!.fill(0);
     await recomposite(ps.module);
     expect(ps.historyStates().at(-1)).toBe('Planewise re-composite');
-    const withComposite = ps.render().data;
-    ps.findLayerByName('Planewise composite (depth map)')!.visible = false;
-    const masksOnly = ps.render().data;
-    let worst = 0;
-    for (let i = 0; i < withComposite.length; i++) worst = Math.max(worst, Math.abs(withComposite[i]! - masksOnly[i]!));
-    expect(worst).toBeLessThanOrEqual(1 / 255 + 1e-6);
+    expect(compositeOverMasks(ps, 'Planewise composite (depth map)')).toBeLessThanOrEqual(1 / 255 + 1e-6);
   });
 
   it('hiding the sources is one step that rolls itself back when a change fails, even if Photoshop would not', async () => {
