@@ -191,11 +191,12 @@ describe('wasm kernels match their TypeScript twins', () => {
       const T = randomPlane(k, w, h, rand), I = randomPlane(k, w, h, rand);
       const gx = k.arena.plane(w, h), gy = k.arena.plane(w, h);
       k.gradient(I.ptr, gx.ptr, gy.ptr, w, h);
+      const prior = randomPlane(k, w, h, rand);
       const params = k.arena.alloc(9 * 8), out = k.arena.alloc(31 * 8);
       const results: Float64Array[] = [];
-      for (const robust of [0, 0.01]) {
+      for (const [robust, weights] of [[0, 0], [0.01, 0], [0, prior.ptr], [0.01, prior.ptr]] as const) {
         k.arena.f64(params, 9).set([20, 14, 0.01, -0.005, 0.7, -0.4, 1.05, 0.02, robust]);
-        k.lkAccumulate(T.ptr, I.ptr, gx.ptr, gy.ptr, w, h, robust ? 2 : 1, params, out);
+        k.lkAccumulate(T.ptr, I.ptr, gx.ptr, gy.ptr, weights, w, h, robust ? 2 : 1, params, out);
         results.push(k.arena.f64(out, 31).slice());
       }
       return results;
@@ -255,14 +256,14 @@ describe('kernel semantics pinned by hand-computed values', async () => {
     }
   });
 
-  it('identical images give a zero residual and zero gradient step; Cauchy weights follow the residual', () => {
+  it('identical images give a zero residual and zero gradient step; Cauchy and prior weights follow', () => {
     const w = 16, h = 12;
     const T = randomPlane(k, w, h, mulberry32(9));
     const gx = k.arena.plane(w, h), gy = k.arena.plane(w, h);
     k.gradient(T.ptr, gx.ptr, gy.ptr, w, h);
     const params = k.arena.alloc(9 * 8), out = k.arena.alloc(31 * 8);
     k.arena.f64(params, 9).set([7.5, 5.5, 0, 0, 0, 0, 1, 0, 0.01]);
-    k.lkAccumulate(T.ptr, T.ptr, gx.ptr, gy.ptr, w, h, 1, params, out);
+    k.lkAccumulate(T.ptr, T.ptr, gx.ptr, gy.ptr, 0, w, h, 1, params, out);
     const sums = k.arena.f64(out, 31);
     expect(sums[27]).toBeCloseTo(0, 10);
     expect(sums[28]).toBe(w * h);
@@ -271,9 +272,15 @@ describe('kernel semantics pinned by hand-computed values', async () => {
 
     // A bias of 0.1 everywhere: r = -0.1, weight 1 / (1 + 0.01 / robust).
     k.arena.f64(params, 9).set([7.5, 5.5, 0, 0, 0, 0, 1, 0.1, 0.01]);
-    k.lkAccumulate(T.ptr, T.ptr, gx.ptr, gy.ptr, w, h, 1, params, out);
+    k.lkAccumulate(T.ptr, T.ptr, gx.ptr, gy.ptr, 0, w, h, 1, params, out);
     expect(k.arena.f64(out, 31)[29]).toBeCloseTo((w * h) / 2, 8);
     expect(k.arena.f64(out, 31)[30]).toBeCloseTo(w * h * 0.01, 8);
+
+    // Prior weights multiply in: a quarter of the pixels at 0, the rest at 1, halve the weight sum again.
+    const prior = k.arena.plane(w, h);
+    k.arena.planeData(prior).forEach((_, i, d) => (d[i] = i % 4 === 0 ? 0 : 1));
+    k.lkAccumulate(T.ptr, T.ptr, gx.ptr, gy.ptr, prior.ptr, w, h, 1, params, out);
+    expect(k.arena.f64(out, 31)[29]).toBeCloseTo((w * h * 3) / 8, 8);
   });
 });
 

@@ -2,6 +2,7 @@ import type { Plane } from '../wasm/arena.js';
 import type { Kernels } from '../wasm/kernels.js';
 import { matchFocus } from './focus-match.js';
 import { compose, invert, similarity } from './geometry.js';
+import { coherentResidualWeights } from './residual-weights.js';
 import type { Affine, Rect } from './types.js';
 
 export type PairModel = 'similarity' | 'translation';
@@ -28,13 +29,14 @@ interface WarpState {
 /** The blur-matched refinement runs at the coarsest pyramid level whose long side is at least this. */
 const MATCH_SIDE = 480;
 /** Blur-matched rounds: each re-warps, re-matches focus and re-estimates. */
-const MATCH_ROUNDS = 3;
+const MATCH_ROUNDS = 4;
 
 /**
  * Registers `image` to `template` (Gaussian pyramids of luminance, finest first; level l pixel x sits at
  * finest-level 2^l x). Forward-additive Gauss-Newton (Lucas-Kanade) on a similarity warp with gain and bias,
  * coarse to fine with Cauchy weights down to the match level, then MATCH_ROUNDS rounds of the same on a
- * blur-matched pair (see matchFocus) at that level. The result is in finest-level coordinates.
+ * blur-matched pair (see matchFocus) at that level, weighted by how well the pair matched locally (see
+ * coherentResidualWeights). The result is in finest-level coordinates.
  *
  * Why the blur matching (measured on test/synthetic scenes, see test/align.test.ts): neighbouring frames
  * differ in focus, and plain intensity matching reads the resulting apparent moves as geometry the same way
@@ -69,7 +71,7 @@ export function registerPair(k: Kernels, template: Plane[], image: Plane[], mode
  * (translations in finest-level pixels); `centre` is the warp's centre in these planes' pixels. `coarse`
  * samples every other pixel each way: enough for a round whose result the next round refines.
  */
-function iterate(k: Kernels, T: Plane, I: Plane, centre: [number, number], s: number, state: WarpState, model: PairModel, coarse = false): { residual: number; converged: boolean } {
+function iterate(k: Kernels, T: Plane, I: Plane, centre: [number, number], s: number, state: WarpState, model: PairModel, coarse = false, weights?: Plane): { residual: number; converged: boolean } {
   const arena = k.arena;
   return arena.scoped(() => {
     const { width: w, height: h } = T;
@@ -80,7 +82,7 @@ function iterate(k: Kernels, T: Plane, I: Plane, centre: [number, number], s: nu
     let robust = 0, residual = 0;
     for (let iter = 0; iter < 40; iter++) {
       arena.f64(params, 9).set([centre[0], centre[1], state.a, state.b, state.tx / s, state.ty / s, state.alpha, state.beta, robust]);
-      k.lkAccumulate(T.ptr, I.ptr, ix.ptr, iy.ptr, w, h, step, params, out);
+      k.lkAccumulate(T.ptr, I.ptr, ix.ptr, iy.ptr, weights?.ptr ?? 0, w, h, step, params, out);
       const sums = arena.f64(out, 31);
       const count = sums[28]!;
       if (count < 64) break;
@@ -93,9 +95,9 @@ function iterate(k: Kernels, T: Plane, I: Plane, centre: [number, number], s: nu
       state.ty += delta[3]! * s;
       state.alpha += delta[4]!;
       state.beta += delta[5]!;
-      // Cauchy weights from the next iteration on, at the scale of the weighted RMS residual, discount pixels
-      // the model cannot explain (occlusion edges whose blur spreads differently, a moved subject).
-      robust = sums[27]! / Math.max(1e-12, sums[29]!);
+      // Without given weights, Cauchy weights from the next iteration on, at the scale of the weighted RMS
+      // residual, discount pixels the model cannot explain (occlusion edges, a moved subject).
+      if (!weights) robust = sums[27]! / Math.max(1e-12, sums[29]!);
       const moved = Math.hypot(delta[2]!, delta[3]!) + (Math.abs(delta[0]!) + Math.abs(delta[1]!)) * Math.max(w, h);
       if (moved < 0.01) return { residual, converged: true };
     }
@@ -124,7 +126,8 @@ function refineMatched(k: Kernels, T: Plane, I: Plane, centre: [number, number],
     const matched = matchFocus(k, cutT, warpedI, state.alpha, state.beta);
     const local: WarpState = { a: 0, b: 0, tx: 0, ty: 0, alpha: state.alpha, beta: state.beta };
     const localCentre: [number, number] = [(cw - 1) / 2, (ch - 1) / 2];
-    const fit = iterate(k, matched.T, matched.I, localCentre, 1, local, model, coarse);
+    const weights = coherentResidualWeights(k, matched.T, matched.I, state.alpha, state.beta);
+    const fit = iterate(k, matched.T, matched.I, localCentre, 1, local, model, coarse, weights);
     if (!fit.converged) return undefined;
     // total = warp ∘ shift(left, top) ∘ local ∘ shift(-left, -top), expressed about `centre` again.
     const total = compose(toImage, compose(similarity(...localCentre, local.a, local.b, local.tx, local.ty), [1, 0, -left, 0, 1, -top]));

@@ -127,16 +127,16 @@ export interface Kernels {
 
   /**
    * One Gauss-Newton step's normal equations for aligning image I to template T (both w x h) under a
-   * similarity warp with photometric gain and bias, with Cauchy weights. params (float64 x 9): cx, cy, a, b,
-   * tx, ty, alpha, beta, robust. For template pixel (x, y) on a grid of `step` pixels, with u = x-cx, v = y-cy:
+   * similarity warp with photometric gain and bias, with Cauchy weights and optional per-pixel prior weights
+   * (a w x h plane, or 0 for none). params (float64 x 9): cx, cy, a, b, tx, ty, alpha, beta, robust. For template pixel (x, y) on a grid of `step` pixels, with u = x-cx, v = y-cy:
    *   x' = (1+a)u - b v + cx + tx,  y' = b u + (1+a) v + cy + ty,
-   *   r = I(x', y') - alpha*T(x, y) - beta,  weight = robust > 0 ? 1 / (1 + r^2/robust) : 1,
+   *   r = I(x', y') - alpha*T(x, y) - beta,  weight = (robust > 0 ? 1 / (1 + r^2/robust) : 1) * prior(x, y),
    *   J = [Ix*u + Iy*v, -Ix*v + Iy*u, Ix, Iy, -T, -1] with I, Ix, Iy sampled bilinearly at (x', y').
    * Only pixels with 0 <= x' <= w-1 and 0 <= y' <= h-1 count. out (float64 x 31): the 21 upper-triangle
    * entries of sum weight J J^T row by row, the 6 of sum weight J r, sum weight r^2, the pixel count, the sum
    * of weights, and the unweighted sum r^2.
    */
-  lkAccumulate(T: Ptr, I: Ptr, Ix: Ptr, Iy: Ptr, w: number, h: number, step: number, params: Ptr, out: Ptr): void;
+  lkAccumulate(T: Ptr, I: Ptr, Ix: Ptr, Iy: Ptr, prior: Ptr, w: number, h: number, step: number, params: Ptr, out: Ptr): void;
 }
 
 export type KernelKind = 'wasm-simd' | 'wasm-scalar' | 'typescript';

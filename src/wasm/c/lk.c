@@ -3,7 +3,7 @@
 #include "kernels.h"
 
 EXPORT(lk_accumulate)
-void lk_accumulate(const float *T, const float *I, const float *Ix, const float *Iy, int w, int h, int step, const double *params, double *out) {
+void lk_accumulate(const float *T, const float *I, const float *Ix, const float *Iy, const float *prior, int w, int h, int step, const double *params, double *out) {
   double cx = params[0], cy = params[1], a = params[2], b = params[3], tx = params[4], ty = params[5];
   double alpha = params[6], beta = params[7], robust = params[8];
   for (int i = 0; i < 31; i++) out[i] = 0;
@@ -25,7 +25,7 @@ void lk_accumulate(const float *T, const float *I, const float *Ix, const float 
 #undef BILINEAR
       double tv = T[(long)y * w + x];
       double r = iv - alpha * tv - beta;
-      double wt = robust > 0 ? 1 / (1 + r * r / robust) : 1;
+      double wt = (robust > 0 ? 1 / (1 + r * r / robust) : 1) * (prior ? prior[(long)y * w + x] : 1);
       J[0] = ix * u + iy * v;
       J[1] = -ix * v + iy * u;
       J[2] = ix;

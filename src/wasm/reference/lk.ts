@@ -6,8 +6,9 @@ import { sampleBilinear } from './sampling.js';
 export function lkKernels(arena: Arena): Pick<Kernels, 'lkAccumulate'> {
   const f32 = arena.f32.bind(arena);
   return {
-    lkAccumulate(T, I, Ix, Iy, w, h, step, params, out) {
+    lkAccumulate(T, I, Ix, Iy, prior, w, h, step, params, out) {
       const t = f32(T, w * h), im = f32(I, w * h), gx = f32(Ix, w * h), gy = f32(Iy, w * h);
+      const pw = prior ? f32(prior, w * h) : undefined;
       const p = arena.f64(params, 9);
       const [cx, cy, a, b, tx, ty, alpha, beta, robust] = [p[0]!, p[1]!, p[2]!, p[3]!, p[4]!, p[5]!, p[6]!, p[7]!, p[8]!];
       const o = arena.f64(out, 31);
@@ -24,7 +25,7 @@ export function lkKernels(arena: Arena): Pick<Kernels, 'lkAccumulate'> {
           const iy = sampleBilinear(gy, w, h, xp, yp);
           const tv = t[y * w + x]!;
           const r = iv - alpha * tv - beta;
-          const wt = robust > 0 ? 1 / (1 + (r * r) / robust) : 1;
+          const wt = (robust > 0 ? 1 / (1 + (r * r) / robust) : 1) * (pw ? pw[y * w + x]! : 1);
           J[0] = ix * u + iy * v;
           J[1] = -ix * v + iy * u;
           J[2] = ix;
