@@ -107,11 +107,14 @@ describe('wasm kernels match their TypeScript twins', () => {
         const taps = k.arena.alloc(16);
         k.arena.f32(taps, 4).set([0.4, 0.2, 0.08, 0.02]);
         const c = k.arena.plane(w, h), t = k.arena.plane(w, h), bx = k.arena.plane(w, h), gx = k.arena.plane(w, h), gy = k.arena.plane(w, h), le = k.arena.plane(w, h);
+        const run = k.arena.plane(w, h), runWide = k.arena.plane(w, h);
         k.convolveSeparable(src.ptr, c.ptr, t.ptr, w, h, taps, 3);
+        k.boxMeanRunning(src.ptr, run.ptr, t.ptr, w, h, 2);
+        k.boxMeanRunning(src.ptr, runWide.ptr, t.ptr, w, h, Math.max(w, h) + 2);
         k.boxBlur(src.ptr, bx.ptr, t.ptr, w, h, Math.max(w, h) + 2);
         k.gradient(src.ptr, gx.ptr, gy.ptr, w, h);
         k.laplacianEnergy(src.ptr, le.ptr, w, h);
-        return [c, bx, gx, gy, le].map((p) => k.arena.planeData(p));
+        return [c, bx, run, runWide, gx, gy, le].map((p) => k.arena.planeData(p));
       }), 2e-5);
     }
   });
@@ -227,6 +230,14 @@ describe('kernel semantics pinned by hand-computed values', async () => {
     k.arena.planeData(flat).fill(0.25);
     k.boxBlur(flat.ptr, out.ptr, tmp.ptr, w, h, 9);
     k.arena.planeData(out).forEach((v) => expect(v).toBeCloseTo(0.25, 6));
+
+    // Running sums give the direct box mean, up to rounding.
+    const ramp = k.arena.plane(w, h), direct = k.arena.plane(w, h);
+    k.arena.planeData(ramp).forEach((_, i, d) => (d[i] = ((i * 37) % 11) / 10));
+    k.boxBlur(ramp.ptr, direct.ptr, tmp.ptr, w, h, 4);
+    k.boxMeanRunning(ramp.ptr, out.ptr, tmp.ptr, w, h, 4);
+    const running = k.arena.planeData(out);
+    k.arena.planeData(direct).forEach((v, i) => expect(running[i]).toBeCloseTo(v, 5));
     const down = k.arena.plane(4, 3);
     k.pyrDown(flat.ptr, w, h, down.ptr);
     k.arena.planeData(down).forEach((v) => expect(v).toBeCloseTo(0.25, 6));

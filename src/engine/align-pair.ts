@@ -126,8 +126,12 @@ function refineMatched(k: Kernels, T: Plane, I: Plane, centre: [number, number],
     const matched = matchFocus(k, cutT, warpedI, state.alpha, state.beta);
     const local: WarpState = { a: 0, b: 0, tx: 0, ty: 0, alpha: state.alpha, beta: state.beta };
     const localCentre: [number, number] = [(cw - 1) / 2, (ch - 1) / 2];
-    const weights = coherentResidualWeights(k, matched.T, matched.I, state.alpha, state.beta);
-    const fit = iterate(k, matched.T, matched.I, localCentre, 1, local, model, coarse, weights);
+    // Weights from the residual at the round's starting warp, then once more at the warp found with them.
+    let fit = iterate(k, matched.T, matched.I, localCentre, 1, local, model, coarse, coherentResidualWeights(k, matched.T, matched.I, state.alpha, state.beta));
+    if (!fit.converged) return undefined;
+    const rewarped = arena.plane(cw, ch);
+    k.warpAffineBilinear(matched.I.ptr, cw, ch, rewarped.ptr, cw, ch, ...similarity(...localCentre, local.a, local.b, local.tx, local.ty));
+    fit = iterate(k, matched.T, matched.I, localCentre, 1, local, model, coarse, coherentResidualWeights(k, matched.T, rewarped, local.alpha, local.beta));
     if (!fit.converged) return undefined;
     // total = warp ∘ shift(left, top) ∘ local ∘ shift(-left, -top), expressed about `centre` again.
     const total = compose(toImage, compose(similarity(...localCentre, local.a, local.b, local.tx, local.ty), [1, 0, -left, 0, 1, -top]));

@@ -3,7 +3,7 @@ import type { Kernels } from '../wasm/kernels.js';
 import { gaussianBlur } from './filters.js';
 
 /** Blur of the residual before squaring, in pixels of the planes: white noise averages out, structure stays. */
-const RESIDUAL_SIGMA = 1;
+const RESIDUAL_SIGMA = 2;
 /** Spread of the residual energy: a pixel near an unmatched edge shares its weight. */
 const ENERGY_SIGMA = 4;
 /** Every n-th pixel is enough to find the median energy. */

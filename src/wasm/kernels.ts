@@ -55,6 +55,12 @@ export interface Kernels {
    * depend on where the plane starts. O(r) per pixel. dst may equal src; tmp must differ from both.
    */
   boxBlur(src: Ptr, dst: Ptr, tmp: Ptr, w: number, h: number, radius: number): void;
+  /**
+   * The box mean of boxBlur by running sums: O(1) per pixel whatever the radius, equal up to float rounding, but
+   * the rounding depends on where the plane starts, so for whole planes only (alignment), never tiles. dst may
+   * equal src; tmp must differ from both.
+   */
+  boxMeanRunning(src: Ptr, dst: Ptr, tmp: Ptr, w: number, h: number, radius: number): void;
 
   /** dst = wr*r + wg*g + wb*b over n pixels. */
   luminance(r: Ptr, g: Ptr, b: Ptr, dst: Ptr, n: number, wr: number, wg: number, wb: number): void;
@@ -151,6 +157,7 @@ export const KERNEL_EXPORTS = {
   warpAffineBilinear: 'warp_affine_bilinear',
   convolveSeparable: 'convolve_separable',
   boxBlur: 'box_blur',
+  boxMeanRunning: 'box_mean_running',
   luminance: 'luminance',
   gradient: 'gradient',
   laplacianEnergy: 'laplacian_energy',

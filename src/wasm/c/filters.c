@@ -87,6 +87,38 @@ void box_blur(const float *src, float *dst, float *tmp, int w, int h, int radius
   box_columns(tmp, dst, w, h, radius, norm);
 }
 
+/* Box mean by running sums: the same result as box_blur up to float rounding, at a cost independent of the
+   radius. The rounding depends on where a row or column starts, so it serves whole-plane work (alignment),
+   never tiles. Rows run pixel by pixel; columns update a whole row from the previous one, so they vectorise. */
+EXPORT(box_mean_running)
+void box_mean_running(const float *restrict src, float *restrict dst, float *restrict tmp, int w, int h, int r) {
+  float norm = 1.0f / ((float)(2 * r + 1) * (float)(2 * r + 1));
+  for (int y = 0; y < h; y++) {
+    const float *s = src + (long)y * w;
+    float *t = tmp + (long)y * w;
+    double acc = 0;
+    for (int k = -r; k <= r; k++) acc += s[reflect_index(k, w)];
+    t[0] = (float)acc;
+    for (int x = 1; x < w; x++) {
+      acc += s[reflect_index(x + r, w)] - s[reflect_index(x - r - 1, w)];
+      t[x] = (float)acc;
+    }
+  }
+  for (int x = 0; x < w; x++) dst[x] = 0;
+  for (int k = -r; k <= r; k++) {
+    const float *t = tmp + (long)reflect_index(k, h) * w;
+    for (int x = 0; x < w; x++) dst[x] += t[x];
+  }
+  for (int y = 1; y < h; y++) {
+    const float *prev = dst + (long)(y - 1) * w;
+    const float *in = tmp + (long)reflect_index(y + r, h) * w;
+    const float *out = tmp + (long)reflect_index(y - r - 1, h) * w;
+    float *d = dst + (long)y * w;
+    for (int x = 0; x < w; x++) d[x] = prev[x] + (in[x] - out[x]);
+  }
+  for (long i = 0; i < (long)w * h; i++) dst[i] *= norm;
+}
+
 EXPORT(gradient)
 void gradient(const float *restrict src, float *restrict gx, float *restrict gy, int w, int h) {
   for (int y = 0; y < h; y++) {

@@ -3,7 +3,7 @@ import type { Kernels } from '../kernels.js';
 import { reflect } from './sampling.js';
 
 /** Twin of c/filters.c: separable convolution, box mean, gradients, Laplacian energy (reflect borders). */
-export function filterKernels(arena: Arena): Pick<Kernels, 'convolveSeparable' | 'boxBlur' | 'gradient' | 'laplacianEnergy'> {
+export function filterKernels(arena: Arena): Pick<Kernels, 'convolveSeparable' | 'boxBlur' | 'boxMeanRunning' | 'gradient' | 'laplacianEnergy'> {
   const f32 = arena.f32.bind(arena);
   return {
     convolveSeparable(src, dst, tmp, w, h, weights, radius) {
@@ -14,6 +14,29 @@ export function filterKernels(arena: Arena): Pick<Kernels, 'convolveSeparable' |
     boxBlur(src, dst, tmp, w, h, radius) {
       boxPass(f32(src, w * h), f32(tmp, w * h), w, h, radius, true);
       boxPass(f32(tmp, w * h), f32(dst, w * h), w, h, radius, false);
+    },
+    boxMeanRunning(src, dst, tmp, w, h, r) {
+      const s = f32(src, w * h), t = f32(tmp, w * h), d = f32(dst, w * h);
+      for (let y = 0; y < h; y++) {
+        let acc = 0;
+        for (let k = -r; k <= r; k++) acc += s[y * w + reflect(k, w)]!;
+        t[y * w] = acc;
+        for (let x = 1; x < w; x++) {
+          acc += s[y * w + reflect(x + r, w)]! - s[y * w + reflect(x - r - 1, w)]!;
+          t[y * w + x] = acc;
+        }
+      }
+      for (let x = 0; x < w; x++) {
+        let sum = 0;
+        for (let k = -r; k <= r; k++) sum = Math.fround(sum + t[reflect(k, h) * w + x]!);
+        d[x] = sum;
+      }
+      for (let y = 1; y < h; y++) {
+        const inRow = reflect(y + r, h) * w, outRow = reflect(y - r - 1, h) * w;
+        for (let x = 0; x < w; x++) d[y * w + x] = d[(y - 1) * w + x]! + Math.fround(t[inRow + x]! - t[outRow + x]!);
+      }
+      const norm = Math.fround(1 / Math.fround((2 * r + 1) * (2 * r + 1)));
+      for (let i = 0; i < w * h; i++) d[i] = d[i]! * norm;
     },
     gradient(src, gx, gy, w, h) {
       const s = f32(src, w * h), X = f32(gx, w * h), Y = f32(gy, w * h);
