@@ -1,6 +1,6 @@
 import type { Plane } from '../wasm/arena.js';
 import type { Kernels } from '../wasm/kernels.js';
-import { bytesPerSample, fullScale } from './pixel-format.js';
+import { bytesPerSample, fullScale, sampleArray } from './pixel-format.js';
 import type { PixelBlock } from './types.js';
 
 /**
@@ -56,26 +56,11 @@ export function dequantizeInto(k: Kernels, quantized: number, planes: Plane[], b
 }
 
 /**
- * Rounds each plane in place to what `bitDepth` integers hold (as quantizePlanes then dequantizeInto would),
- * one plane at a time through a contiguous scratch row: for frames whose pixels are not written out, where
- * the interleaved buffer is not needed.
+ * Rounds each plane in place to what `bitDepth` integers hold (quantizePlanes then dequantizeInto), one plane at
+ * a time: for frames whose pixels are not written out, where the interleaved buffer is not needed.
  */
 export function roundToDepth(k: Kernels, planes: Plane[], bitDepth: 8 | 16): void {
-  k.arena.scoped(() => {
-    const first = planes[0]!;
-    const pixels = first.width * first.height;
-    const maxValue = fullScale(bitDepth);
-    const scratch = k.arena.alloc(pixels * bytesPerSample(bitDepth));
-    for (const plane of planes) {
-      if (bitDepth === 8) {
-        k.interleaveU8(plane.ptr, pixels, 1, 0, scratch, maxValue, maxValue);
-        k.deinterleaveU8(scratch, pixels, 1, 0, plane.ptr, 1 / maxValue);
-      } else {
-        k.interleaveU16(plane.ptr, pixels, 1, 0, scratch, maxValue, maxValue);
-        k.deinterleaveU16(scratch, pixels, 1, 0, plane.ptr, 1 / maxValue);
-      }
-    }
-  });
+  for (const plane of planes) k.arena.scoped(() => dequantizeInto(k, quantizePlanes(k, [plane], bitDepth), [plane], bitDepth));
 }
 
 /**
@@ -88,7 +73,7 @@ export function extractBlock(
 ): PixelBlock {
   const bytesPer = bytesPerSample(bitDepth);
   const rowElems = w * channels;
-  const out = bitDepth === 8 ? new Uint8Array(rowElems * h) : new Uint16Array(rowElems * h);
+  const out = sampleArray(bitDepth, rowElems * h);
   for (let y = 0; y < h; y++) {
     const start = buffer + ((y0 + y) * fullWidth + x0) * channels * bytesPer;
     const row = bitDepth === 8 ? k.arena.u8(start, rowElems) : k.arena.u16(start, rowElems);
