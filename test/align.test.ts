@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { alignFrames, type LinkRunner } from '../src/engine/align.js';
+import { estimateLinkOfImages } from '../src/engine/analysis-frame.js';
 import { gaussianBlur } from '../src/engine/filters.js';
 import { matchFocus } from '../src/engine/focus-match.js';
 import { stackFrames } from '../src/engine/pipeline.js';
+import { Progress } from '../src/engine/progress.js';
 import type { ResultSink, StackInfo } from '../src/engine/types.js';
 import { loadNodeKernels } from '../src/host-bridge/files/node-kernels.js';
 import { MemoryFrameSource } from './helpers/memory-host.js';
@@ -77,5 +80,55 @@ describe('focus matching', () => {
     const matched = matchFocus(k, T, I, 1, 0);
     const after = meanDifference(k.arena.planeData(matched.T), k.arena.planeData(matched.I));
     expect(after).toBeLessThan(before / 8);
+  });
+});
+
+// The CLI registers the chain's links on worker threads (a LinkRunner); here a runner on a second wasm instance
+// that finishes links out of order stands in for them.
+describe('links registered in parallel', () => {
+  const stack = createSyntheticStack({ width: 320, height: 240, frames: 6, seed: 31 });
+  const frames = Array.from({ length: stack.frames }, (_, i) => stack.quantizeFrame(i));
+  const info: StackInfo = { width: stack.width, height: stack.height, channels: stack.channels, bitDepth: 8, frames: frames.map((_, i) => ({ name: `frame ${i}` })) };
+  const options = { model: 'similarity' as const, analysisSize: 1024, reference: 2 };
+  const align = async (links?: LinkRunner) => alignFrames(new MemoryFrameSource(info, frames), await loadNodeKernels(), options, new Progress(undefined, undefined, stack.frames), links);
+
+  async function runner(fail: number | undefined) {
+    const k = await loadNodeKernels();
+    const requests: [number, number][] = [];
+    const links: LinkRunner = {
+      parallelism: 3,
+      async estimate(template, image, model) {
+        requests.push([template.frame, image.frame]);
+        // Later links finish first.
+        await new Promise((resolve) => setTimeout(resolve, 5 * (stack.frames - image.frame)));
+        const fit = estimateLinkOfImages(k, template, image, model);
+        return image.frame === fail && template.frame === fail - 1 ? { ...fit, converged: false } : fit;
+      },
+    };
+    return { links, requests };
+  }
+
+  it('give exactly the transforms and gains of links registered in turn', async () => {
+    const inTurn = await align();
+    const { links, requests } = await runner(undefined);
+    const parallel = await align(links);
+    expect(parallel.transforms).toEqual(inTurn.transforms);
+    expect(parallel.gains).toEqual(inTurn.gains);
+    expect(requests.map(([t, i]) => i - t)).toEqual([1, 1, 1, 1, 1]);
+  });
+
+  it('skip a frame that does not register: the next frame is registered again, against the frame before it', async () => {
+    const inTurn = await align();
+    const { links, requests } = await runner(3);
+    const parallel = await align(links);
+    expect(requests).toContainEqual([2, 4]);
+    expect(parallel.warnings[3]).toMatch(/did not converge/);
+    // Frame 4 now hangs on frame 2 directly: a different link, as accurate.
+    for (const f of [4, 5]) {
+      const a = parallel.transforms[f]!, b = inTurn.transforms[f]!;
+      const corner = (m: readonly number[]) => [m[0]! * 319 + m[1]! * 239 + m[2]!, m[3]! * 319 + m[4]! * 239 + m[5]!];
+      const [ax, ay] = corner(a), [bx, by] = corner(b);
+      expect(Math.hypot(ax - bx, ay - by)).toBeLessThan(0.1);
+    }
   });
 });

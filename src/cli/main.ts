@@ -39,7 +39,7 @@ ${Object.values(STACK_OPTIONS).map(helpFor).join('\n')}
 
 Other options:
   --reverse                the frames were shot far to near
-  --threads <n>            worker threads fusing tiles (default: every core, here ${availableParallelism()});
+  --threads <n>            worker threads aligning and fusing (default: every core, here ${availableParallelism()});
                            the result is the same for any number
   --kernels ${KERNEL_KINDS.join('|')}   force a kernel backend
   --json                   print a JSON summary on stdout

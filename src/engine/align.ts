@@ -1,8 +1,7 @@
-import type { Plane } from '../wasm/arena.js';
 import type { Kernels } from '../wasm/kernels.js';
-import { registerPair, type PairModel } from './align-pair.js';
+import type { PairModel } from './align-pair.js';
+import { buildAnalysisFrame, estimateLink, identityLink, relocate, toAnalysisImage, type AnalysisFrame, type AnalysisImage, type LinkFit } from './analysis-frame.js';
 import { compose, IDENTITY, invert, resampleMap } from './geometry.js';
-import { gaussianBlur } from './filters.js';
 import { blockToPlanes } from './pixels.js';
 import type { Progress } from './progress.js';
 import type { Affine, FrameSource } from './types.js';
@@ -27,43 +26,61 @@ export interface Alignment {
   warnings: (string | undefined)[];
 }
 
-/** Neighbour-to-neighbour estimate: maps coordinates of frame `from` to frame `to` (analysis resolution). */
-interface PairEstimate {
+/** A link of the chain: frame `to` registered to frame `from` (its template). */
+interface PairEstimate extends LinkFit {
   from: number;
   to: number;
-  warp: Affine;
-  /** Per channel: mean of frame i over mean of frame i-1 in their overlap. */
-  ratio: number[];
-  residual: number;
-  converged: boolean;
 }
 
-interface AnalysisFrame {
-  colour: Plane[];
-  /** Gaussian pyramid of luminance, finest first; level l pixel x sits at finest-level 2^l * x. */
-  pyramid: Plane[];
+/**
+ * Registers frames to their templates elsewhere, several at once: the CLI's worker threads. Registration is
+ * deterministic, so where it runs never changes the result.
+ */
+export interface LinkRunner {
+  parallelism: number;
+  estimate(template: AnalysisImage, image: AnalysisImage, model: PairModel): Promise<LinkFit>;
 }
-
-const MIN_LEVEL_SIDE = 24;
 
 /**
  * Alignment pass. Every frame is read once, downscaled, and aligned to its neighbour (neighbours differ least
  * in focus, so they register most reliably); the chain of neighbour warps is then composed toward the
  * reference frame. A frame that does not register keeps the previous frame as the template for the next
- * one, so one stray frame cannot break the chain for the frames after it. Only two frames' analysis images
- * are held at a time, whatever the stack size.
+ * one, so one stray frame cannot break the chain for the frames after it. In turn (the default), only two
+ * frames' analysis images are held at a time; with a LinkRunner, a few more, while it registers links in
+ * parallel.
  */
 export async function alignFrames(
-  source: FrameSource, k: Kernels, options: AlignOptions, progress: Progress,
+  source: FrameSource, k: Kernels, options: AlignOptions, progress: Progress, links?: LinkRunner,
 ): Promise<Alignment> {
   const { width, height, frames } = source.info;
   const n = frames.length;
   const scale = Math.min(1, options.analysisSize / Math.max(width, height));
   const targetWidth = Math.max(8, Math.round(width * scale));
+  let fullToAnalysis: Affine = IDENTITY;
+  let size: [number, number] | undefined;
+  /** Frame i's analysis frame, allocated in the caller's arena scope. */
+  const read = async (i: number): Promise<AnalysisFrame> => {
+    await progress.checkpoint();
+    const block = await source.read(i, { targetWidth });
+    if (!size) {
+      size = [block.width, block.height];
+      fullToAnalysis = resampleMap(block.width / width, block.height / height);
+    } else if (block.width !== size[0] || block.height !== size[1]) {
+      throw new Error(`${frames[i]!.name}: analysis image size differs from the previous frame`);
+    }
+    return buildAnalysisFrame(k, blockToPlanes(k, block));
+  };
+  const linked = (i: number) => progress.report('aligning', i, n, i, `Aligning ${frames[i]!.name}`);
+  const pairs = links && options.model !== 'none'
+    ? await registerInParallel(k, n, read, links, options.model, linked)
+    : await registerInTurn(k, n, read, options.model, linked);
+  return chain(pairs, options.reference, n, fullToAnalysis, source.info.channels);
+}
+
+/** The chain's links registered one after another on this thread, holding two analysis frames at a time. */
+async function registerInTurn(k: Kernels, n: number, read: (i: number) => Promise<AnalysisFrame>, model: AlignmentModel, linked: (i: number) => void): Promise<PairEstimate[]> {
   const arena = k.arena;
   const pairs: PairEstimate[] = [];
-  let fullToAnalysis: Affine = IDENTITY;
-
   await arena.scopedAsync(async () => {
     // Arena layout: [template frame][current frame][scratch]; a registered current frame moves down.
     const base = arena.mark();
@@ -71,17 +88,10 @@ export async function alignFrames(
     let template = -1;
     let afterTemplate = base;
     for (let i = 0; i < n; i++) {
-      await progress.checkpoint();
-      progress.report('aligning', i, n, i, `Aligning ${frames[i]!.name}`);
-      const block = await source.read(i, { targetWidth });
-      if (i === 0) {
-        fullToAnalysis = resampleMap(block.width / width, block.height / height);
-      } else if (block.width !== previous!.colour[0]!.width || block.height !== previous!.colour[0]!.height) {
-        throw new Error(`${frames[i]!.name}: analysis image size differs from the previous frame`);
-      }
-      const current = buildAnalysisFrame(k, blockToPlanes(k, block));
+      linked(i);
+      const current = await read(i);
       if (previous) {
-        const pair = options.model === 'none' ? identityPair(current) : estimatePair(k, previous, current, options.model);
+        const pair = model === 'none' ? identityLink(current) : estimateLink(k, previous, current, model);
         pairs.push({ ...pair, from: template, to: i });
         if (!pair.converged) {
           arena.release(afterTemplate);
@@ -93,88 +103,42 @@ export async function alignFrames(
       afterTemplate = arena.mark();
     }
   });
-
-  return chain(pairs, options.reference, n, fullToAnalysis, source.info.channels);
+  return pairs;
 }
 
 /**
- * Moves `frame`'s planes to start at `base` (base <= the frame's first plane; copyWithin handles overlap) and
- * releases the arena to just after them, so the pass holds at most two analysis frames.
+ * The same chain with the links registered by `runner`: each frame is sent to be registered to the one before
+ * it as soon as it is read, up to `runner.parallelism` links ahead of the one awaited; a link whose template
+ * did not register (so the chain skips it) is registered again against the last frame that did.
  */
-function relocate(k: Kernels, frame: AnalysisFrame, base: number): AnalysisFrame {
-  const arena = k.arena;
-  const all = [...frame.colour, ...frame.pyramid];
-  const first = all[0]!.ptr;
-  const last = all[all.length - 1]!;
-  const end = last.ptr + last.width * last.height * 4;
-  // Planes were allocated contiguously (16-byte aligned), so one block copy keeps their relative offsets.
-  new Uint8Array(arena.memory.buffer).copyWithin(base, first, end);
-  arena.release(base);
-  arena.alloc(end - first);
-  const shift = base - first;
-  const move = (p: Plane): Plane => ({ ptr: p.ptr + shift, width: p.width, height: p.height });
-  return { colour: frame.colour.map(move), pyramid: frame.pyramid.map(move) };
-}
-
-function buildAnalysisFrame(k: Kernels, colour: Plane[]): AnalysisFrame {
-  const arena = k.arena;
-  const { width: w, height: h } = colour[0]!;
-  const lum = arena.plane(w, h);
-  if (colour.length === 3) k.luminance(colour[0]!.ptr, colour[1]!.ptr, colour[2]!.ptr, lum.ptr, w * h, 0.299, 0.587, 0.114);
-  else k.scaleOffset(colour[0]!.ptr, lum.ptr, w * h, 1, 0);
-  // A light blur makes frames with different focus (and noise) look alike to the aligner.
-  const tmp = arena.plane(w, h);
-  gaussianBlur(k, lum, lum, tmp, 1);
-  const pyramid: Plane[] = [lum];
-  // tmp is wasted space inside this frame's block; it keeps the layout contiguous for relocate().
-  while (Math.min(pyramid[pyramid.length - 1]!.width, pyramid[pyramid.length - 1]!.height) >= 2 * MIN_LEVEL_SIDE) {
-    const top = pyramid[pyramid.length - 1]!;
-    const next = arena.plane(Math.ceil(top.width / 2), Math.ceil(top.height / 2));
-    k.pyrDown(top.ptr, top.width, top.height, next.ptr);
-    pyramid.push(next);
+async function registerInParallel(k: Kernels, n: number, read: (i: number) => Promise<AnalysisFrame>, runner: LinkRunner, model: PairModel, linked: (i: number) => void): Promise<PairEstimate[]> {
+  const images = new Map<number, AnalysisImage>();
+  const ahead = new Map<number, Promise<LinkFit>>();
+  let loaded = 0;
+  const load = async () => {
+    const i = loaded++;
+    const image = await k.arena.scopedAsync(async () => toAnalysisImage(k, await read(i), i));
+    images.set(i, image);
+    if (i > 0) {
+      const fit = runner.estimate(images.get(i - 1)!, image, model);
+      fit.catch(() => undefined); // awaited below, perhaps after it settles
+      ahead.set(i, fit);
+    }
+  };
+  const pairs: PairEstimate[] = [];
+  let template = 0;
+  await load();
+  for (let i = 1; i < n; i++) {
+    while (loaded < n && loaded <= i + runner.parallelism) await load();
+    let fit = await ahead.get(i)!;
+    ahead.delete(i);
+    if (template !== i - 1) fit = await runner.estimate(images.get(template)!, images.get(i)!, model);
+    pairs.push({ ...fit, from: template, to: i });
+    if (fit.converged) template = i;
+    for (const f of [...images.keys()]) if (f <= i && f !== template) images.delete(f);
+    linked(i);
   }
-  return { colour, pyramid };
-}
-
-function identityPair(frame: AnalysisFrame): Omit<PairEstimate, 'from' | 'to'> {
-  return { warp: IDENTITY, ratio: frame.colour.map(() => 1), residual: 0, converged: true };
-}
-
-/** Registers the current frame to the previous one (see registerPair) and measures their brightness ratio. */
-function estimatePair(k: Kernels, prev: AnalysisFrame, cur: AnalysisFrame, model: PairModel): Omit<PairEstimate, 'from' | 'to'> {
-  return k.arena.scoped(() => {
-    const fit = registerPair(k, prev.pyramid, cur.pyramid, model);
-    return { ...fit, ratio: channelRatios(k, prev, cur, fit.warp) };
-  });
-}
-
-/**
- * Per-channel brightness ratio current/previous over their overlap: the current frame's colour planes are
- * warped into the previous frame's geometry, and means are taken where the warp stays inside the image.
- */
-function channelRatios(k: Kernels, prev: AnalysisFrame, cur: AnalysisFrame, warp: Affine): number[] {
-  const arena = k.arena;
-  return arena.scoped(() => {
-    const { width: w, height: h } = prev.colour[0]!;
-    const warped = arena.plane(w, h);
-    const margin = 2;
-    return cur.colour.map((plane, c) => {
-      k.warpAffineBilinear(plane.ptr, w, h, warped.ptr, w, h, ...warp);
-      const a = arena.f32(warped.ptr, w * h);
-      const p = arena.f32(prev.colour[c]!.ptr, w * h);
-      let sumA = 0, sumP = 0;
-      for (let y = 0; y < h; y++) {
-        for (let x = 0; x < w; x++) {
-          const u = warp[0] * x + warp[1] * y + warp[2];
-          const v = warp[3] * x + warp[4] * y + warp[5];
-          if (u < margin || v < margin || u > w - 1 - margin || v > h - 1 - margin) continue;
-          sumA += a[y * w + x]!;
-          sumP += p[y * w + x]!;
-        }
-      }
-      return sumP > 1e-9 && sumA > 1e-9 ? sumA / sumP : 1;
-    });
-  });
+  return pairs;
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { Kernels } from '../wasm/kernels.js';
-import { alignFrames } from './align.js';
+import { alignFrames, type LinkRunner } from './align.js';
 import { ReadBuffers } from './aligned-frame.js';
 import { validCrop } from './crop.js';
 import { gaussianReach } from './filters.js';
@@ -24,6 +24,8 @@ export interface StackOptions extends Partial<StackSettings> {
   cancel?: CancelToken;
   /** Runs the tiles; default one after another on this thread. The CLI passes a worker pool. */
   tileRunner?: TileRunner;
+  /** Registers alignment's links; default one after another on this thread. The CLI passes a worker pool. */
+  linkRunner?: LinkRunner;
 }
 
 /**
@@ -53,7 +55,7 @@ export async function stackFrames(source: FrameSource, sink: ResultSink, k: Kern
   const t0 = Date.now();
 
   const alignment = await clock.measureAsync('align', () =>
-    alignFrames(source, k, { model: settings.alignment, analysisSize: settings.analysisSize, reference }, progress));
+    alignFrames(source, k, { model: settings.alignment, analysisSize: settings.analysisSize, reference }, progress, options.linkRunner));
   const tAligned = Date.now();
   const crop = validCrop(alignment.transforms, info.width, info.height, info.frames.map((f) => f.valid));
 

@@ -15,7 +15,7 @@ import { readFrameMetadata, writtenByPlanewise } from './metadata.js';
 import { checkOutputNames, checkOutputPaths, makeOutputFolders, outputList, type FileOutputs } from './output-paths.js';
 import { explainFailure } from './failure.js';
 import { FileSystemError, isErrnoError, systemErrorLine } from './system-errors.js';
-import { TilePool } from './tile-pool.js';
+import { WorkerPool } from './worker-pool.js';
 
 export * from '../index.js';
 export type { FileOutputs } from './output-paths.js';
@@ -88,7 +88,7 @@ async function checkTempSpace(tempDir: string, infos: ImageFileInfo[]): Promise<
 }
 
 export interface FileHostOptions {
-  /** Worker threads fusing tiles; 1 fuses on the calling thread. Default: every core. */
+  /** Worker threads aligning and fusing; 1 does both on the calling thread. Default: every core. */
   threads?: number;
   /** Warnings about the frames and notes about skipped files, before the run. */
   onNotice?: NoticeListener;
@@ -130,7 +130,7 @@ export class FileHost implements StackHost {
     const commit = new OutputCommit();
     const source = new FileFrameSource(infos, temp);
     let undoFolders = async () => {};
-    let pool: TilePool | undefined;
+    let pool: WorkerPool | undefined;
     try {
       await checkTempSpace(temp, infos);
       undoFolders = await makeOutputFolders(this.outputs);
@@ -143,7 +143,7 @@ export class FileHost implements StackHost {
         checkCancelled: cancelled,
       });
       const threads = Math.max(1, Math.floor(this.options.threads ?? availableParallelism()));
-      pool = threads > 1 ? await TilePool.start(threads, this.kernels.kind, source.info, source) : undefined;
+      pool = threads > 1 ? await WorkerPool.start(threads, this.kernels.kind, source.info, source) : undefined;
       const result = await stackFrames(source, sink, this.kernels, {
         ...request.options,
         // Without a layered document there is nothing to put layers in, so the run skips making them.
@@ -152,7 +152,7 @@ export class FileHost implements StackHost {
         fuse: Boolean(this.outputs.psd || this.outputs.composite || this.outputs.depth),
         ...(request.onProgress ? { onProgress: request.onProgress } : {}),
         ...(request.signal ? { cancel: cancelTokenFrom(request.signal) } : {}),
-        ...(pool ? { tileRunner: pool } : {}),
+        ...(pool ? { tileRunner: pool, linkRunner: pool } : {}),
       });
       if (pool) result.arenaPeakBytes = Math.max(result.arenaPeakBytes, pool.arenaPeakBytes);
       return result;

@@ -2,13 +2,16 @@ import * as Comlink from 'comlink';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import type { PairModel } from '../../engine/align-pair.js';
+import type { LinkRunner } from '../../engine/align.js';
+import type { AnalysisImage, LinkFit } from '../../engine/analysis-frame.js';
 import type { TileRunner } from '../../engine/pipeline.js';
 import type { StageClock } from '../../engine/profile.js';
 import type { FrameStep, TileJob, TileOutput, TileReport } from '../../engine/tile-fusion.js';
 import type { StackInfo } from '../../engine/types.js';
 import type { KernelKind } from '../../wasm/kernels.js';
 import { packageRoot } from './node-kernels.js';
-import type { TileHost, TileWorkerApi } from './tile-worker.js';
+import type { TileHost, PoolWorkerApi } from './pool-worker.js';
 
 /** Where the main thread's frames are: decoded into raw spools on demand. */
 export interface SpoolProvider {
@@ -17,18 +20,23 @@ export interface SpoolProvider {
 
 interface PoolWorker {
   thread: Worker;
-  api: Comlink.Remote<TileWorkerApi>;
+  api: Comlink.Remote<PoolWorkerApi>;
 }
 
 /**
- * Every core for the CLI: worker threads (with comlink), each with its own wasm instance and arena, fusing
- * tiles in parallel while the main thread decodes frames and writes results. Tiles are exact, so the output is
- * bit-identical whatever the number of threads.
+ * Every core for the CLI: worker threads (with comlink), each with its own wasm instance and arena, registering
+ * alignment's links and fusing tiles in parallel while the main thread decodes frames and writes results.
+ * Both are deterministic and tiles are exact, so the output is bit-identical whatever the number of threads.
  */
-export class TilePool implements TileRunner {
+export class WorkerPool implements TileRunner, LinkRunner {
   private arenaPeak = 0;
+  /** Workers free for a link, and links waiting for one. */
+  private readonly idle: PoolWorker[];
+  private readonly waiting: ((worker: PoolWorker) => void)[] = [];
 
-  private constructor(private readonly workers: PoolWorker[], private readonly spools: SpoolProvider) {}
+  private constructor(private readonly workers: PoolWorker[], private readonly spools: SpoolProvider) {
+    this.idle = [...workers];
+  }
 
   get parallelism(): number {
     return this.workers.length;
@@ -39,14 +47,14 @@ export class TilePool implements TileRunner {
     return this.arenaPeak;
   }
 
-  static async start(threads: number, kernels: KernelKind | undefined, info: StackInfo, spools: SpoolProvider): Promise<TilePool> {
+  static async start(threads: number, kernels: KernelKind | undefined, info: StackInfo, spools: SpoolProvider): Promise<WorkerPool> {
     // The compiled worker, also when the caller runs from TypeScript sources (tests): workers load plain JS.
-    const script = join(packageRoot(), 'build', 'node', 'src', 'host-bridge', 'files', 'tile-worker.js');
+    const script = join(packageRoot(), 'build', 'node', 'src', 'host-bridge', 'files', 'pool-worker.js');
     const workers = Array.from({ length: threads }, () => {
       const thread = new Worker(script);
-      return { thread, api: Comlink.wrap<TileWorkerApi>(nodeEndpoint(thread)) };
+      return { thread, api: Comlink.wrap<PoolWorkerApi>(nodeEndpoint(thread)) };
     });
-    const pool = new TilePool(workers, spools);
+    const pool = new WorkerPool(workers, spools);
     try {
       await Promise.all(workers.map((w) => w.api.init(kernels, info)));
     } catch (error) {
@@ -54,6 +62,18 @@ export class TilePool implements TileRunner {
       throw error;
     }
     return pool;
+  }
+
+  /** Registers one link on the next free worker (alignment ends before the tiles start). */
+  async estimate(template: AnalysisImage, image: AnalysisImage, model: PairModel): Promise<LinkFit> {
+    const worker = this.idle.pop() ?? await new Promise<PoolWorker>((resolve) => this.waiting.push(resolve));
+    try {
+      return await worker.api.estimateLink(template, image, model);
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next(worker);
+      else this.idle.push(worker);
+    }
   }
 
   async run(jobs: TileJob[], output: TileOutput, step: FrameStep, clock: StageClock): Promise<TileReport> {

@@ -1,8 +1,11 @@
-// A fusion worker: its own wasm instance and arena, fusing the tiles the main thread hands it. Frames come
-// from the raw spools the main thread decodes; results go back through the main thread's sink.
+// A pool worker: its own wasm instance and arena, registering the alignment links and fusing the tiles the main
+// thread hands it. Links arrive as plain data; tile frames come from the raw spools the main thread decodes, and
+// results go back through the main thread's sink.
 import * as Comlink from 'comlink';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import { parentPort } from 'node:worker_threads';
+import type { PairModel } from '../../engine/align-pair.js';
+import { estimateLinkOfImages, type AnalysisImage, type LinkFit } from '../../engine/analysis-frame.js';
 import { bytesPerSample, fullScale } from '../../engine/pixel-format.js';
 import { ReadBuffers } from '../../engine/aligned-frame.js';
 import { StageClock, type StageSeconds } from '../../engine/profile.js';
@@ -21,8 +24,9 @@ export interface TileHost extends TileOutput {
   step(frame: number, what: string): Promise<void>;
 }
 
-export interface TileWorkerApi {
+export interface PoolWorkerApi {
   init(kernels: KernelKind | undefined, info: StackInfo): Promise<KernelKind>;
+  estimateLink(template: AnalysisImage, image: AnalysisImage, model: PairModel): Promise<LinkFit>;
   fuse(job: TileJob, host: TileHost): Promise<{ profile: StageSeconds; arenaPeakBytes: number; report: TileReport }>;
   close(): Promise<void>;
 }
@@ -56,11 +60,14 @@ let kernels: Kernels | undefined;
 const buffers = new ReadBuffers();
 let source: SpoolSource | undefined;
 
-const api: TileWorkerApi = {
+const api: PoolWorkerApi = {
   async init(kind, info) {
     kernels = await loadNodeKernels(kind);
     source = new SpoolSource(info);
     return kernels.kind;
+  },
+  async estimateLink(template, image, model) {
+    return estimateLinkOfImages(kernels!, template, image, model);
   },
   async fuse(job, host) {
     source!.host = host;

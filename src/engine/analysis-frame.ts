@@ -1,0 +1,140 @@
+import type { Plane } from '../wasm/arena.js';
+import type { Kernels } from '../wasm/kernels.js';
+import { registerPair, type PairModel } from './align-pair.js';
+import { gaussianBlur } from './filters.js';
+import { IDENTITY } from './geometry.js';
+import type { Affine } from './types.js';
+
+/** A frame as alignment sees it: downscaled colour planes and a luminance pyramid, in the arena. */
+export interface AnalysisFrame {
+  colour: Plane[];
+  /** Gaussian pyramid of luminance, finest first; level l pixel x sits at finest-level 2^l * x. */
+  pyramid: Plane[];
+}
+
+/** An AnalysisFrame as plain data, so a worker thread can receive it. */
+export interface AnalysisImage {
+  /** Index of the frame in the stack. */
+  frame: number;
+  colour: PlaneData[];
+  pyramid: PlaneData[];
+}
+
+interface PlaneData {
+  width: number;
+  height: number;
+  data: Float32Array;
+}
+
+/** One frame registered to an earlier one (its template). */
+export interface LinkFit {
+  /** Template coordinates -> frame coordinates, at analysis resolution. */
+  warp: Affine;
+  /** Per channel: mean of the frame over mean of its template in their overlap. */
+  ratio: number[];
+  residual: number;
+  converged: boolean;
+}
+
+const MIN_LEVEL_SIDE = 24;
+
+/**
+ * Moves `frame`'s planes to start at `base` (base <= the frame's first plane; copyWithin handles overlap) and
+ * releases the arena to just after them, so the pass holds at most two analysis frames.
+ */
+export function relocate(k: Kernels, frame: AnalysisFrame, base: number): AnalysisFrame {
+  const arena = k.arena;
+  const all = [...frame.colour, ...frame.pyramid];
+  const first = all[0]!.ptr;
+  const last = all[all.length - 1]!;
+  const end = last.ptr + last.width * last.height * 4;
+  // Planes were allocated contiguously (16-byte aligned), so one block copy keeps their relative offsets.
+  new Uint8Array(arena.memory.buffer).copyWithin(base, first, end);
+  arena.release(base);
+  arena.alloc(end - first);
+  const shift = base - first;
+  const move = (p: Plane): Plane => ({ ptr: p.ptr + shift, width: p.width, height: p.height });
+  return { colour: frame.colour.map(move), pyramid: frame.pyramid.map(move) };
+}
+
+export function buildAnalysisFrame(k: Kernels, colour: Plane[]): AnalysisFrame {
+  const arena = k.arena;
+  const { width: w, height: h } = colour[0]!;
+  const lum = arena.plane(w, h);
+  if (colour.length === 3) k.luminance(colour[0]!.ptr, colour[1]!.ptr, colour[2]!.ptr, lum.ptr, w * h, 0.299, 0.587, 0.114);
+  else k.scaleOffset(colour[0]!.ptr, lum.ptr, w * h, 1, 0);
+  // A light blur makes frames with different focus (and noise) look alike to the aligner.
+  const tmp = arena.plane(w, h);
+  gaussianBlur(k, lum, lum, tmp, 1);
+  const pyramid: Plane[] = [lum];
+  // tmp is wasted space inside this frame's block; it keeps the layout contiguous for relocate().
+  while (Math.min(pyramid[pyramid.length - 1]!.width, pyramid[pyramid.length - 1]!.height) >= 2 * MIN_LEVEL_SIDE) {
+    const top = pyramid[pyramid.length - 1]!;
+    const next = arena.plane(Math.ceil(top.width / 2), Math.ceil(top.height / 2));
+    k.pyrDown(top.ptr, top.width, top.height, next.ptr);
+    pyramid.push(next);
+  }
+  return { colour, pyramid };
+}
+
+export function identityLink(frame: AnalysisFrame): LinkFit {
+  return { warp: IDENTITY, ratio: frame.colour.map(() => 1), residual: 0, converged: true };
+}
+
+/** Registers the current frame to the previous one (see registerPair) and measures their brightness ratio. */
+export function estimateLink(k: Kernels, prev: AnalysisFrame, cur: AnalysisFrame, model: PairModel): LinkFit {
+  return k.arena.scoped(() => {
+    const fit = registerPair(k, prev.pyramid, cur.pyramid, model);
+    return { ...fit, ratio: channelRatios(k, prev, cur, fit.warp) };
+  });
+}
+
+/**
+ * Per-channel brightness ratio current/previous over their overlap: the current frame's colour planes are
+ * warped into the previous frame's geometry, and means are taken where the warp stays inside the image.
+ */
+function channelRatios(k: Kernels, prev: AnalysisFrame, cur: AnalysisFrame, warp: Affine): number[] {
+  const arena = k.arena;
+  return arena.scoped(() => {
+    const { width: w, height: h } = prev.colour[0]!;
+    const warped = arena.plane(w, h);
+    const margin = 2;
+    return cur.colour.map((plane, c) => {
+      k.warpAffineBilinear(plane.ptr, w, h, warped.ptr, w, h, ...warp);
+      const a = arena.f32(warped.ptr, w * h);
+      const p = arena.f32(prev.colour[c]!.ptr, w * h);
+      let sumA = 0, sumP = 0;
+      for (let y = 0; y < h; y++) {
+        for (let x = 0; x < w; x++) {
+          const u = warp[0] * x + warp[1] * y + warp[2];
+          const v = warp[3] * x + warp[4] * y + warp[5];
+          if (u < margin || v < margin || u > w - 1 - margin || v > h - 1 - margin) continue;
+          sumA += a[y * w + x]!;
+          sumP += p[y * w + x]!;
+        }
+      }
+      return sumP > 1e-9 && sumA > 1e-9 ? sumA / sumP : 1;
+    });
+  });
+}
+
+
+/** Copies an arena-resident frame out as plain data. */
+export function toAnalysisImage(k: Kernels, frame: AnalysisFrame, index: number): AnalysisImage {
+  const out = (p: Plane): PlaneData => ({ width: p.width, height: p.height, data: k.arena.planeData(p).slice() });
+  return { frame: index, colour: frame.colour.map(out), pyramid: frame.pyramid.map(out) };
+}
+
+/** estimateLink on plain data (a worker's side of the link): both frames are copied into the arena for the call. */
+export function estimateLinkOfImages(k: Kernels, template: AnalysisImage, image: AnalysisImage, model: PairModel): LinkFit {
+  const arena = k.arena;
+  return arena.scoped(() => {
+    const load = (p: PlaneData): Plane => {
+      const plane = arena.plane(p.width, p.height);
+      arena.planeData(plane).set(p.data);
+      return plane;
+    };
+    const frame = (f: AnalysisImage): AnalysisFrame => ({ colour: f.colour.map(load), pyramid: f.pyramid.map(load) });
+    return estimateLink(k, frame(template), frame(image), model);
+  });
+}
