@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { alignFrames, type LinkRunner } from '../src/engine/align.js';
-import { estimateLinkOfImages } from '../src/engine/analysis-frame.js';
+import { registerImages } from '../src/engine/analysis-frame.js';
 import { gaussianBlur } from '../src/engine/filters.js';
 import { matchFocus } from '../src/engine/focus-match.js';
 import { stackFrames } from '../src/engine/pipeline.js';
@@ -97,11 +97,11 @@ describe('links registered in parallel', () => {
     const requests: [number, number][] = [];
     const links: LinkRunner = {
       parallelism: 3,
-      async estimate(template, image, model) {
+      async register(template, image, model) {
         requests.push([template.frame, image.frame]);
         // Later links finish first.
         await new Promise((resolve) => setTimeout(resolve, 5 * (stack.frames - image.frame)));
-        const fit = estimateLinkOfImages(k, template, image, model);
+        const fit = registerImages(k, template, image, model);
         return image.frame === fail && template.frame === fail - 1 ? { ...fit, converged: false } : fit;
       },
     };

@@ -1,6 +1,8 @@
 import type { Kernels } from '../wasm/kernels.js';
-import type { PairModel } from './align-pair.js';
-import { buildAnalysisFrame, estimateLink, identityLink, relocate, toAnalysisImage, type AnalysisFrame, type AnalysisImage, type LinkFit } from './analysis-frame.js';
+import type { PairFit, PairModel } from './align-pair.js';
+import {
+  buildAnalysisFrame, completeLink, estimateLink, identityLink, relocate, toAnalysisImage, type AnalysisFrame, type AnalysisImage, type LinkFit, type PyramidImage,
+} from './analysis-frame.js';
 import { compose, IDENTITY, invert, resampleMap } from './geometry.js';
 import { blockToPlanes } from './pixels.js';
 import type { Progress } from './progress.js';
@@ -38,7 +40,7 @@ interface PairEstimate extends LinkFit {
  */
 export interface LinkRunner {
   parallelism: number;
-  estimate(template: AnalysisImage, image: AnalysisImage, model: PairModel): Promise<LinkFit>;
+  register(template: PyramidImage, image: PyramidImage, model: PairModel): Promise<PairFit>;
 }
 
 /**
@@ -106,6 +108,9 @@ async function registerInTurn(k: Kernels, n: number, read: (i: number) => Promis
   return pairs;
 }
 
+/** Only the pyramid crosses to the runner; the brightness ratio is measured here, where the colour planes are. */
+const pyramidOf = ({ frame, pyramid }: AnalysisImage): PyramidImage => ({ frame, pyramid });
+
 /**
  * The same chain with the links registered by `runner`: each frame is sent to be registered to the one before
  * it as soon as it is read, up to `runner.parallelism` links ahead of the one awaited; a link whose template
@@ -113,14 +118,14 @@ async function registerInTurn(k: Kernels, n: number, read: (i: number) => Promis
  */
 async function registerInParallel(k: Kernels, n: number, read: (i: number) => Promise<AnalysisFrame>, runner: LinkRunner, model: PairModel, linked: (i: number) => void): Promise<PairEstimate[]> {
   const images = new Map<number, AnalysisImage>();
-  const ahead = new Map<number, Promise<LinkFit>>();
+  const ahead = new Map<number, Promise<PairFit>>();
   let loaded = 0;
   const load = async () => {
     const i = loaded++;
     const image = await k.arena.scopedAsync(async () => toAnalysisImage(k, await read(i), i));
     images.set(i, image);
     if (i > 0) {
-      const fit = runner.estimate(images.get(i - 1)!, image, model);
+      const fit = runner.register(pyramidOf(images.get(i - 1)!), pyramidOf(image), model);
       fit.catch(() => undefined); // awaited below, perhaps after it settles
       ahead.set(i, fit);
     }
@@ -132,8 +137,8 @@ async function registerInParallel(k: Kernels, n: number, read: (i: number) => Pr
     while (loaded < n && loaded <= i + runner.parallelism) await load();
     let fit = await ahead.get(i)!;
     ahead.delete(i);
-    if (template !== i - 1) fit = await runner.estimate(images.get(template)!, images.get(i)!, model);
-    pairs.push({ ...fit, from: template, to: i });
+    if (template !== i - 1) fit = await runner.register(pyramidOf(images.get(template)!), pyramidOf(images.get(i)!), model);
+    pairs.push({ ...completeLink(k, images.get(template)!, images.get(i)!, fit), from: template, to: i });
     if (fit.converged) template = i;
     for (const f of [...images.keys()]) if (f <= i && f !== template) images.delete(f);
     linked(i);

@@ -1,6 +1,6 @@
 import type { Plane } from '../wasm/arena.js';
 import type { Kernels } from '../wasm/kernels.js';
-import { registerPair, type PairModel } from './align-pair.js';
+import { registerPair, type PairFit, type PairModel } from './align-pair.js';
 import { gaussianBlur } from './filters.js';
 import { IDENTITY } from './geometry.js';
 import type { Affine } from './types.js';
@@ -26,14 +26,10 @@ interface PlaneData {
   data: Float32Array;
 }
 
-/** One frame registered to an earlier one (its template). */
-export interface LinkFit {
-  /** Template coordinates -> frame coordinates, at analysis resolution. */
-  warp: Affine;
+/** One frame registered to an earlier one (its template): warp is template -> frame, at analysis resolution. */
+export interface LinkFit extends PairFit {
   /** Per channel: mean of the frame over mean of its template in their overlap. */
   ratio: number[];
-  residual: number;
-  converged: boolean;
 }
 
 const MIN_LEVEL_SIDE = 24;
@@ -118,23 +114,30 @@ function channelRatios(k: Kernels, prev: AnalysisFrame, cur: AnalysisFrame, warp
   });
 }
 
-
 /** Copies an arena-resident frame out as plain data. */
 export function toAnalysisImage(k: Kernels, frame: AnalysisFrame, index: number): AnalysisImage {
   const out = (p: Plane): PlaneData => ({ width: p.width, height: p.height, data: k.arena.planeData(p).slice() });
   return { frame: index, colour: frame.colour.map(out), pyramid: frame.pyramid.map(out) };
 }
 
-/** estimateLink on plain data (a worker's side of the link): both frames are copied into the arena for the call. */
-export function estimateLinkOfImages(k: Kernels, template: AnalysisImage, image: AnalysisImage, model: PairModel): LinkFit {
-  const arena = k.arena;
-  return arena.scoped(() => {
-    const load = (p: PlaneData): Plane => {
-      const plane = arena.plane(p.width, p.height);
-      arena.planeData(plane).set(p.data);
-      return plane;
-    };
-    const frame = (f: AnalysisImage): AnalysisFrame => ({ colour: f.colour.map(load), pyramid: f.pyramid.map(load) });
-    return estimateLink(k, frame(template), frame(image), model);
+/** What registration needs of a frame: its luminance pyramid, as plain data. */
+export type PyramidImage = Pick<AnalysisImage, 'frame' | 'pyramid'>;
+
+/** registerPair on plain data (a worker's side of a link): both pyramids are copied into the arena for the call. */
+export function registerImages(k: Kernels, template: PyramidImage, image: PyramidImage, model: PairModel): PairFit {
+  return k.arena.scoped(() => registerPair(k, template.pyramid.map((p) => load(k, p)), image.pyramid.map((p) => load(k, p)), model));
+}
+
+/** A link registered elsewhere, completed here with the frames' brightness ratio (as estimateLink measures it). */
+export function completeLink(k: Kernels, template: AnalysisImage, image: AnalysisImage, fit: PairFit): LinkFit {
+  return k.arena.scoped(() => {
+    const frame = (f: AnalysisImage): AnalysisFrame => ({ colour: f.colour.map((p) => load(k, p)), pyramid: [] });
+    return { ...fit, ratio: channelRatios(k, frame(template), frame(image), fit.warp) };
   });
+}
+
+function load(k: Kernels, p: PlaneData): Plane {
+  const plane = k.arena.plane(p.width, p.height);
+  k.arena.planeData(plane).set(p.data);
+  return plane;
 }

@@ -4,8 +4,8 @@
 import * as Comlink from 'comlink';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import { parentPort } from 'node:worker_threads';
-import type { PairModel } from '../../engine/align-pair.js';
-import { estimateLinkOfImages, type AnalysisImage, type LinkFit } from '../../engine/analysis-frame.js';
+import type { PairFit, PairModel } from '../../engine/align-pair.js';
+import { registerImages, type PyramidImage } from '../../engine/analysis-frame.js';
 import { bytesPerSample, fullScale } from '../../engine/pixel-format.js';
 import { ReadBuffers } from '../../engine/aligned-frame.js';
 import { StageClock, type StageSeconds } from '../../engine/profile.js';
@@ -26,7 +26,7 @@ export interface TileHost extends TileOutput {
 
 export interface PoolWorkerApi {
   init(kernels: KernelKind | undefined, info: StackInfo): Promise<KernelKind>;
-  estimateLink(template: AnalysisImage, image: AnalysisImage, model: PairModel): Promise<LinkFit>;
+  register(template: PyramidImage, image: PyramidImage, model: PairModel): Promise<PairFit>;
   fuse(job: TileJob, host: TileHost): Promise<{ profile: StageSeconds; arenaPeakBytes: number; report: TileReport }>;
   close(): Promise<void>;
 }
@@ -66,8 +66,8 @@ const api: PoolWorkerApi = {
     source = new SpoolSource(info);
     return kernels.kind;
   },
-  async estimateLink(template, image, model) {
-    return estimateLinkOfImages(kernels!, template, image, model);
+  async register(template, image, model) {
+    return registerImages(kernels!, template, image, model);
   },
   async fuse(job, host) {
     source!.host = host;

@@ -2,9 +2,9 @@ import * as Comlink from 'comlink';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { PairModel } from '../../engine/align-pair.js';
+import type { PairFit, PairModel } from '../../engine/align-pair.js';
 import type { LinkRunner } from '../../engine/align.js';
-import type { AnalysisImage, LinkFit } from '../../engine/analysis-frame.js';
+import type { PyramidImage } from '../../engine/analysis-frame.js';
 import type { TileRunner } from '../../engine/pipeline.js';
 import type { StageClock } from '../../engine/profile.js';
 import type { FrameStep, TileJob, TileOutput, TileReport } from '../../engine/tile-fusion.js';
@@ -65,10 +65,10 @@ export class WorkerPool implements TileRunner, LinkRunner {
   }
 
   /** Registers one link on the next free worker (alignment ends before the tiles start). */
-  async estimate(template: AnalysisImage, image: AnalysisImage, model: PairModel): Promise<LinkFit> {
+  async register(template: PyramidImage, image: PyramidImage, model: PairModel): Promise<PairFit> {
     const worker = this.idle.pop() ?? await new Promise<PoolWorker>((resolve) => this.waiting.push(resolve));
     try {
-      return await worker.api.estimateLink(template, image, model);
+      return await worker.api.register(template, image, model);
     } finally {
       const next = this.waiting.shift();
       if (next) next(worker);
