@@ -5,8 +5,9 @@ import { gaussianBlur } from './filters.js';
 import { IDENTITY } from './geometry.js';
 import type { Affine } from './types.js';
 
-/** A frame as alignment sees it: downscaled colour planes and a luminance pyramid, in the arena. */
+/** A frame as alignment sees it: a luminance pyramid and small colour planes, in the arena. */
 export interface AnalysisFrame {
+  /** Colour at pyramid level COLOUR_LEVEL: enough for the brightness ratios. */
   colour: Plane[];
   /** Gaussian pyramid of luminance, finest first; level l pixel x sits at finest-level 2^l * x. */
   pyramid: Plane[];
@@ -33,6 +34,11 @@ export interface LinkFit extends PairFit {
 }
 
 const MIN_LEVEL_SIDE = 24;
+/**
+ * Pyramid level of the colour planes kept for the brightness ratios (means over ~50 000 pixels at the default
+ * analysis size): a sixteenth of the analysis image, so a frame in memory is mostly its luminance pyramid.
+ */
+const COLOUR_LEVEL = 2;
 
 /**
  * Moves `frame`'s planes to start at `base` (base <= the frame's first plane; copyWithin handles overlap) and
@@ -41,9 +47,8 @@ const MIN_LEVEL_SIDE = 24;
 export function relocate(k: Kernels, frame: AnalysisFrame, base: number): AnalysisFrame {
   const arena = k.arena;
   const all = [...frame.colour, ...frame.pyramid];
-  const first = all[0]!.ptr;
-  const last = all[all.length - 1]!;
-  const end = last.ptr + last.width * last.height * 4;
+  const first = Math.min(...all.map((p) => p.ptr));
+  const end = Math.max(...all.map((p) => p.ptr + p.width * p.height * 4));
   // Planes were allocated contiguously (16-byte aligned), so one block copy keeps their relative offsets.
   new Uint8Array(arena.memory.buffer).copyWithin(base, first, end);
   arena.release(base);
@@ -53,6 +58,7 @@ export function relocate(k: Kernels, frame: AnalysisFrame, base: number): Analys
   return { colour: frame.colour.map(move), pyramid: frame.pyramid.map(move) };
 }
 
+/** Builds a frame's analysis planes from its downscaled colour planes, which are left unused in the arena. */
 export function buildAnalysisFrame(k: Kernels, colour: Plane[]): AnalysisFrame {
   const arena = k.arena;
   const { width: w, height: h } = colour[0]!;
@@ -70,7 +76,17 @@ export function buildAnalysisFrame(k: Kernels, colour: Plane[]): AnalysisFrame {
     k.pyrDown(top.ptr, top.width, top.height, next.ptr);
     pyramid.push(next);
   }
-  return { colour, pyramid };
+  const small = colour.map((plane) => {
+    let level = plane;
+    for (let l = 0; l < COLOUR_LEVEL; l++) {
+      // Halves first into tmp, the last step into the plane kept.
+      const next = l + 1 < COLOUR_LEVEL ? { ptr: tmp.ptr, width: Math.ceil(level.width / 2), height: Math.ceil(level.height / 2) } : arena.plane(Math.ceil(level.width / 2), Math.ceil(level.height / 2));
+      k.pyrDown(level.ptr, level.width, level.height, next.ptr);
+      level = next;
+    }
+    return level;
+  });
+  return { colour: small, pyramid };
 }
 
 export function identityLink(frame: AnalysisFrame): LinkFit {
@@ -91,10 +107,13 @@ export function estimateLink(k: Kernels, prev: AnalysisFrame, cur: AnalysisFrame
  */
 function channelRatios(k: Kernels, prev: AnalysisFrame, cur: AnalysisFrame, warp: Affine): number[] {
   const arena = k.arena;
+  // The warp is in level-0 pixels; at COLOUR_LEVEL only its shift scales.
+  const s = 2 ** COLOUR_LEVEL;
+  warp = [warp[0], warp[1], warp[2] / s, warp[3], warp[4], warp[5] / s];
   return arena.scoped(() => {
     const { width: w, height: h } = prev.colour[0]!;
     const warped = arena.plane(w, h);
-    const margin = 2;
+    const margin = 1;
     return cur.colour.map((plane, c) => {
       k.warpAffineBilinear(plane.ptr, w, h, warped.ptr, w, h, ...warp);
       const a = arena.f32(warped.ptr, w * h);
