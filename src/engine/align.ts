@@ -113,8 +113,8 @@ const pyramidOf = ({ frame, pyramid }: AnalysisImage): PyramidImage => ({ frame,
 
 /**
  * The same chain with the links registered by `runner`: each frame is sent to be registered to the one before
- * it as soon as it is read, up to `runner.parallelism` links ahead of the one awaited; a link whose template
- * did not register (so the chain skips it) is registered again against the last frame that did.
+ * it as soon as it is read, up to `runner.parallelism` links ahead of the one awaited; a frame whose
+ * predecessor did not register (so the chain skips that one) is registered again against the last frame that did.
  */
 async function registerInParallel(k: Kernels, n: number, read: (i: number) => Promise<AnalysisFrame>, runner: LinkRunner, model: PairModel, linked: (i: number) => void): Promise<PairEstimate[]> {
   const images = new Map<number, AnalysisImage>();
@@ -135,9 +135,9 @@ async function registerInParallel(k: Kernels, n: number, read: (i: number) => Pr
   await load();
   for (let i = 1; i < n; i++) {
     while (loaded < n && loaded <= i + runner.parallelism) await load();
-    let fit = await ahead.get(i)!;
+    // The link sent ahead is of no use when the frame before this one was skipped.
+    const fit = template === i - 1 ? await ahead.get(i)! : await runner.register(pyramidOf(images.get(template)!), pyramidOf(images.get(i)!), model);
     ahead.delete(i);
-    if (template !== i - 1) fit = await runner.register(pyramidOf(images.get(template)!), pyramidOf(images.get(i)!), model);
     pairs.push({ ...completeLink(k, images.get(template)!, images.get(i)!, fit), from: template, to: i });
     if (fit.converged) template = i;
     for (const f of [...images.keys()]) if (f <= i && f !== template) images.delete(f);

@@ -97,27 +97,27 @@ export function identityLink(frame: AnalysisFrame): LinkFit {
 export function estimateLink(k: Kernels, prev: AnalysisFrame, cur: AnalysisFrame, model: PairModel): LinkFit {
   return k.arena.scoped(() => {
     const fit = registerPair(k, prev.pyramid, cur.pyramid, model);
-    return { ...fit, ratio: channelRatios(k, prev, cur, fit.warp) };
+    return { ...fit, ratio: channelRatios(k, prev.colour, cur.colour, fit.warp) };
   });
 }
 
 /**
- * Per-channel brightness ratio current/previous over their overlap: the current frame's colour planes are
- * warped into the previous frame's geometry, and means are taken where the warp stays inside the image.
+ * Per-channel brightness ratio current/previous over their overlap: the current frame's colour planes (at
+ * COLOUR_LEVEL) are warped into the previous frame's geometry, and means are taken where the warp stays inside the image.
  */
-function channelRatios(k: Kernels, prev: AnalysisFrame, cur: AnalysisFrame, warp: Affine): number[] {
+function channelRatios(k: Kernels, prev: Plane[], cur: Plane[], warp: Affine): number[] {
   const arena = k.arena;
   // The warp is in level-0 pixels; at COLOUR_LEVEL only its shift scales.
   const s = 2 ** COLOUR_LEVEL;
   warp = [warp[0], warp[1], warp[2] / s, warp[3], warp[4], warp[5] / s];
   return arena.scoped(() => {
-    const { width: w, height: h } = prev.colour[0]!;
+    const { width: w, height: h } = prev[0]!;
     const warped = arena.plane(w, h);
     const margin = 1;
-    return cur.colour.map((plane, c) => {
+    return cur.map((plane, c) => {
       k.warpAffineBilinear(plane.ptr, w, h, warped.ptr, w, h, ...warp);
       const a = arena.f32(warped.ptr, w * h);
-      const p = arena.f32(prev.colour[c]!.ptr, w * h);
+      const p = arena.f32(prev[c]!.ptr, w * h);
       let sumA = 0, sumP = 0;
       for (let y = 0; y < h; y++) {
         for (let x = 0; x < w; x++) {
@@ -150,8 +150,8 @@ export function registerImages(k: Kernels, template: PyramidImage, image: Pyrami
 /** A link registered elsewhere, completed here with the frames' brightness ratio (as estimateLink measures it). */
 export function completeLink(k: Kernels, template: AnalysisImage, image: AnalysisImage, fit: PairFit): LinkFit {
   return k.arena.scoped(() => {
-    const frame = (f: AnalysisImage): AnalysisFrame => ({ colour: f.colour.map((p) => load(k, p)), pyramid: [] });
-    return { ...fit, ratio: channelRatios(k, frame(template), frame(image), fit.warp) };
+    const colour = (f: AnalysisImage) => f.colour.map((p) => load(k, p));
+    return { ...fit, ratio: channelRatios(k, colour(template), colour(image), fit.warp) };
   });
 }
 
